@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         description = "ESeg semantic segmentation on the JVM: models, training, evaluation, inference.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            ModelsCommand.class,
+            InfoCommand.class,
         })
 public final class EsegCli {
 

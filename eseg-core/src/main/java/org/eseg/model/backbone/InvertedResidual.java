@@ -1,0 +1,47 @@
+package org.eseg.model.backbone;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import org.eseg.model.layers.DropPath;
+import org.eseg.model.layers.NamedSequential;
+
+/**
+ * The part MBConv and Fused-MBConv share: a chain of named children, and a residual connection with
+ * drop-path when the block keeps its input's shape. Subclasses only decide the chain.
+ */
+public abstract class InvertedResidual extends NamedSequential {
+
+    private final BlockArgs args;
+
+    /**
+     * Starts an empty chain.
+     *
+     * @param args decoded block arguments
+     */
+    protected InvertedResidual(BlockArgs args) {
+        this.args = args;
+    }
+
+    /**
+     * The arguments this block was built from.
+     *
+     * @return block arguments
+     */
+    public BlockArgs args() {
+        return args;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList x = super.forwardInternal(ps, inputs, training, params);
+        if (!args.hasResidual()) {
+            return x;
+        }
+        NDArray branch = DropPath.apply(
+                x.singletonOrThrow(), args.dropPathRate(), training, params, args.index());
+        return new NDList(branch.add(inputs.singletonOrThrow()));
+    }
+}

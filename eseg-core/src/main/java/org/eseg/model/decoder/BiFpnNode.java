@@ -1,0 +1,98 @@
+package org.eseg.model.decoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+import org.eseg.model.layers.Act;
+import org.eseg.model.layers.BatchNormSpec;
+import org.eseg.model.layers.SeparableConv;
+
+/**
+ * One BiFPN node: fast normalized fusion {@code Σ relu(w_j)·x_j / (Σ relu(w_j) + 1e-4)} of k maps of
+ * equal shape (w initialised to 1), then activation, separable 3×3 convolution and BatchNorm.
+ *
+ * <p>Shape: k × (N, W, H, W') → (N, W, H, W'). Parameter {@code weights} (k); children {@code conv},
+ * {@code bn}.
+ */
+public final class BiFpnNode extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+    private static final float EPS = 1e-4f;
+
+    private final int inputs;
+    private final Parameter weights;
+    private final Act act;
+    private final SeparableConv conv;
+    private final BatchNorm bn;
+
+    /**
+     * Creates the node.
+     *
+     * @param inputs number of maps it fuses (2 or 3)
+     * @param width channels W
+     * @param act activation before the convolution
+     * @param bnSpec BatchNorm settings
+     */
+    public BiFpnNode(int inputs, int width, Act act, BatchNormSpec bnSpec) {
+        super(VERSION);
+        this.inputs = inputs;
+        this.act = act;
+        weights = addParameter(Parameter.builder()
+                .setName("weights")
+                .setType(Parameter.Type.OTHER)
+                .optShape(new Shape(inputs))
+                .optInitializer(Initializer.ONES)
+                .build());
+        conv = addChildBlock("conv", new SeparableConv(width, width, 3));
+        bn = addChildBlock("bn", bnSpec.build());
+    }
+
+    /**
+     * The fused sum of the inputs, before activation and convolution.
+     *
+     * @param w the raw fusion weights (k)
+     * @param maps the k maps
+     * @return the normalized weighted sum
+     */
+    static NDArray fuse(NDArray w, NDList maps) {
+        NDArray pos = Activation.relu(w);
+        NDArray norm = pos.div(pos.sum().add(EPS));
+        NDArray sum = maps.get(0).mul(norm.get(0));
+        for (int j = 1; j < maps.size(); j++) {
+            sum = sum.add(maps.get(j).mul(norm.get(j)));
+        }
+        return sum;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList maps, boolean training, PairList<String, Object> params) {
+        if (maps.size() != inputs) {
+            throw new IllegalArgumentException("BiFPN node fuses " + inputs + " maps, got " + maps.size());
+        }
+        NDArray w = ps.getValue(weights, maps.head().getDevice(), training);
+        NDArray x = act.apply(fuse(w, maps));
+        NDList y = conv.forward(ps, new NDList(x), training, params);
+        return bn.forward(ps, y, training, params);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        conv.initialize(manager, dataType, inputShapes[0]);
+        bn.initialize(manager, dataType, inputShapes[0]);
+    }
+}

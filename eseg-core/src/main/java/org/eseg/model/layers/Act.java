@@ -1,0 +1,22 @@
+package org.eseg.model.layers;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+
+/** The activations ESeg uses: SiLU (swish) for MBConv models, ReLU for the Lite models. */
+public enum Act {
+    /** max(x, 0). */
+    RELU,
+    /** x · sigmoid(x), a.k.a. swish. */
+    SILU;
+
+    /**
+     * Applies the activation.
+     *
+     * @param x any tensor
+     * @return the activated tensor, same shape
+     */
+    public NDArray apply(NDArray x) {
+        return this == RELU ? Activation.relu(x) : x.mul(Activation.sigmoid(x));
+    }
+}

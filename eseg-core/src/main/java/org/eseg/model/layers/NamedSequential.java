@@ -1,0 +1,73 @@
+package org.eseg.model.layers;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * A chain of blocks with explicit child names. DJL's SequentialBlock numbers its children, so adding one
+ * would rename every parameter after it; checkpoints and weight import need names that do not shift.
+ */
+public class NamedSequential extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    /** Creates an empty chain. */
+    public NamedSequential() {
+        super(VERSION);
+    }
+
+    /**
+     * Appends a child.
+     *
+     * @param name its name, unique in this chain
+     * @param block the child
+     * @return this
+     */
+    public NamedSequential add(String name, Block block) {
+        addChildBlock(name, block);
+        return this;
+    }
+
+    /**
+     * The number of children.
+     *
+     * @return the chain's length
+     */
+    public int size() {
+        return children.size();
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList x = inputs;
+        for (Block b : children.values()) {
+            x = b.forward(ps, x, training, params);
+        }
+        return x;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape[] s = inputShapes;
+        for (Block b : children.values()) {
+            s = b.getOutputShapes(s);
+        }
+        return s;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape[] s = inputShapes;
+        for (Block b : children.values()) {
+            b.initialize(manager, dataType, s);
+            s = b.getOutputShapes(s);
+        }
+    }
+}

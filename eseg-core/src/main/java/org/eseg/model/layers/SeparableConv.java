@@ -1,0 +1,58 @@
+package org.eseg.model.layers;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Depthwise-separable 3×3 convolution as in EfficientDet's BiFPN: a depthwise k×k convolution without
+ * bias, then a pointwise 1×1 convolution with bias.
+ *
+ * <p>Shape: (N, C, H, W) → (N, C_out, H, W). Children: {@code dw}, {@code pw}.
+ */
+public final class SeparableConv extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final Conv2d depthwise;
+    private final Conv2d pointwise;
+
+    /**
+     * Creates the block.
+     *
+     * @param channels input channels (the depthwise convolution keeps them)
+     * @param outChannels output channels of the pointwise convolution
+     * @param kernel depthwise kernel size
+     */
+    public SeparableConv(int channels, int outChannels, int kernel) {
+        super(VERSION);
+        if (channels <= 0 || outChannels <= 0) {
+            throw new IllegalArgumentException(
+                    "channels must be > 0, got " + channels + " -> " + outChannels);
+        }
+        depthwise = addChildBlock("dw", Convs.conv(channels, kernel, 1, channels, false));
+        pointwise = addChildBlock("pw", Convs.pointwise(outChannels, true));
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return pointwise.forward(ps, depthwise.forward(ps, inputs, training, params), training, params);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return pointwise.getOutputShapes(depthwise.getOutputShapes(inputShapes));
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        depthwise.initialize(manager, dataType, inputShapes);
+        pointwise.initialize(manager, dataType, depthwise.getOutputShapes(inputShapes));
+    }
+}
