@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
         description = "ESeg semantic segmentation on the JVM: models, training, evaluation, inference.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            SynthCommand.class,
+            DatasetCommand.class,
         })
 public final class EsegCli {
 
