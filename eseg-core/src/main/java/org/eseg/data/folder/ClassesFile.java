@@ -1,0 +1,110 @@
+package org.eseg.data.folder;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eseg.data.ClassInfo;
+import org.eseg.data.DataException;
+
+/**
+ * Reads a class list file ({@code classes.txt}), UTF-8 text with one class per line in train-id order:
+ *
+ * <pre>
+ * # comment lines and blank lines are ignored
+ * road 128,64,128
+ * traffic sign 220,220,0
+ * sky
+ * </pre>
+ *
+ * The name is the whole line, or everything before a trailing {@code r,g,b} colour (0..255 each; spaces after the
+ * commas are allowed). A class without a colour gets one from {@link ClassInfo#defaultPalette}. Colours are needed
+ * only for RGB colour masks; two classes must not share a colour.
+ */
+public final class ClassesFile {
+
+    private ClassesFile() {}
+
+    private static final Pattern COLOUR = Pattern.compile("^(.*?)\\s+(\\d{1,3})\\s*,\\s*(\\d{1,3})\\s*,\\s*(\\d{1,3})$");
+
+    /**
+     * Parses a class list file.
+     *
+     * @param file the file
+     * @return the classes
+     * @throws DataException if the file is missing or malformed
+     */
+    public static ClassInfo read(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new DataException(file, "cannot read the class list: " + e.getMessage(), e);
+        }
+        return parse(lines, file);
+    }
+
+    /**
+     * Parses class list lines.
+     *
+     * @param lines the lines
+     * @param file the file they came from, for messages
+     * @return the classes
+     */
+    public static ClassInfo parse(List<String> lines, Path file) {
+        List<String> names = new ArrayList<>();
+        List<Integer> colours = new ArrayList<>();
+        for (int ln = 0; ln < lines.size(); ln++) {
+            String line = lines.get(ln).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            Matcher m = COLOUR.matcher(line);
+            String name = line;
+            Integer colour = null;
+            if (m.matches()) {
+                name = m.group(1).strip();
+                int r = Integer.parseInt(m.group(2));
+                int g = Integer.parseInt(m.group(3));
+                int b = Integer.parseInt(m.group(4));
+                if (r > 255 || g > 255 || b > 255) {
+                    throw new DataException(file, "line " + (ln + 1) + ": colour components must be 0..255: " + line);
+                }
+                colour = (r << 16) | (g << 8) | b;
+                if (colours.contains(colour)) {
+                    throw new DataException(file, "line " + (ln + 1) + ": colour " + r + "," + g + "," + b
+                            + " is used by two classes");
+                }
+            }
+            if (names.contains(name)) {
+                throw new DataException(file, "line " + (ln + 1) + ": class '" + name + "' is listed twice");
+            }
+            names.add(name);
+            colours.add(colour);
+        }
+        if (names.isEmpty()) {
+            throw new DataException(file, "no classes listed (expected one 'name' or 'name r,g,b' per line)");
+        }
+        if (names.size() > ClassInfo.IGNORE) {
+            throw new DataException(file, "at most 255 classes are supported, found " + names.size());
+        }
+        int[] defaults = ClassInfo.defaultPalette(names.size() + 64);
+        int[] out = new int[names.size()];
+        int next = 0;
+        for (int i = 0; i < out.length; i++) {
+            if (colours.get(i) != null) {
+                out[i] = colours.get(i);
+                continue;
+            }
+            while (colours.contains(defaults[next])) {
+                next++; // keep generated colours distinct from the given ones
+            }
+            out[i] = defaults[next++];
+        }
+        return new ClassInfo(names, out);
+    }
+}

@@ -1,0 +1,225 @@
+package org.eseg.data.io;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import org.eseg.data.DataException;
+import org.eseg.data.RgbImage;
+import org.eseg.util.AtomicFiles;
+
+/**
+ * Reads and writes PNG and JPEG files with {@code javax.imageio}. Images are converted to 8-bit RGB: grayscale is
+ * replicated, alpha dropped, 16-bit samples scaled, palettes expanded. Decoder warnings (a truncated JPEG decodes
+ * to grey with only a warning) count as errors, so a damaged file never slips through as a valid image.
+ */
+public final class ImageFiles {
+
+    private ImageFiles() {}
+
+    static {
+        ImageIO.setUseCache(false); // decode in memory; no temp files per image
+    }
+
+    /**
+     * Decodes a file.
+     *
+     * @param file the image file
+     * @return the decoded image
+     * @throws DataException if the file is missing, not an image, or damaged
+     */
+    public static BufferedImage decode(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new DataException(file, "file not found");
+        }
+        List<String> warnings = new ArrayList<>();
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new DataException(file, "cannot open the file");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new DataException(file, "not a readable image (expected PNG or JPEG)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                reader.addIIOReadWarningListener((src, w) -> warnings.add(w));
+                BufferedImage img = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    throw new DataException(file, "damaged image: " + String.join("; ", warnings));
+                }
+                return img;
+            } finally {
+                reader.dispose();
+            }
+        } catch (NoSuchFileException e) {
+            throw new DataException(file, "file not found", e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof DataException d) {
+                throw d;
+            }
+            throw new DataException(file, "cannot decode image (truncated or corrupt?): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads an image as 8-bit RGB.
+     *
+     * @param file the image file
+     * @return the image
+     */
+    public static RgbImage readRgb(Path file) {
+        return readRgb(file, note -> {});
+    }
+
+    /**
+     * Reads an image as 8-bit RGB and reports each conversion made.
+     *
+     * @param file the image file
+     * @param notes receives one line per conversion (grayscale, alpha, 16-bit, palette)
+     * @return the image
+     */
+    public static RgbImage readRgb(Path file, Consumer<String> notes) {
+        return toRgb(decode(file), notes);
+    }
+
+    /**
+     * Converts a decoded image to planar RGB floats in [0, 255].
+     *
+     * @param img the image
+     * @param notes receives one line per conversion
+     * @return the image
+     */
+    public static RgbImage toRgb(BufferedImage img, Consumer<String> notes) {
+        int h = img.getHeight();
+        int w = img.getWidth();
+        int n = h * w;
+        float[] out = new float[3 * n];
+        ColorModel cm = img.getColorModel();
+        Raster r = img.getRaster();
+        if (cm instanceof IndexColorModel icm) {
+            notes.accept("palette image expanded to RGB");
+            int[] idx = r.getSamples(0, 0, w, h, 0, (int[]) null);
+            for (int i = 0; i < n; i++) {
+                int k = idx[i];
+                out[i] = icm.getRed(k);
+                out[n + i] = icm.getGreen(k);
+                out[2 * n + i] = icm.getBlue(k);
+            }
+            return new RgbImage(h, w, out);
+        }
+        int colorBands = cm.getNumColorComponents();
+        int bits = r.getSampleModel().getSampleSize(0);
+        if (colorBands != 1 && colorBands != 3) {
+            throw new IllegalArgumentException("unsupported colour model with " + colorBands + " components");
+        }
+        if (colorBands == 1) {
+            notes.accept("grayscale image replicated to RGB");
+        }
+        if (cm.hasAlpha()) {
+            notes.accept("alpha channel dropped");
+        }
+        if (bits != 8) {
+            notes.accept(bits + "-bit samples scaled to 8 bit");
+        }
+        if (bits == 8 && r.getDataBuffer() instanceof DataBufferByte db
+                && r.getSampleModel() instanceof ComponentSampleModel sm && db.getNumBanks() == 1) {
+            // Fast path for the common 8-bit interleaved case (PNG RGB/RGBA/gray, JPEG): read the bytes directly.
+            byte[] bytes = db.getData();
+            int ps = sm.getPixelStride();
+            int ss = sm.getScanlineStride();
+            int[] offs = sm.getBandOffsets();
+            int base = db.getOffset() - r.getSampleModelTranslateX() * ps - r.getSampleModelTranslateY() * ss;
+            for (int c = 0; c < 3; c++) {
+                int bo = offs[colorBands == 1 ? 0 : c];
+                int off = c * n;
+                for (int y = 0; y < h; y++) {
+                    int p = base + y * ss + bo;
+                    int o = off + y * w;
+                    for (int x = 0; x < w; x++, p += ps) {
+                        out[o + x] = bytes[p] & 0xFF;
+                    }
+                }
+            }
+            return new RgbImage(h, w, out);
+        }
+        int[] buf = null;
+        for (int c = 0; c < 3; c++) {
+            int band = colorBands == 1 ? 0 : c;
+            if (c == 0 || colorBands == 3) {
+                buf = r.getSamples(0, 0, w, h, band, buf);
+            }
+            int off = c * n;
+            if (bits == 8) {
+                for (int i = 0; i < n; i++) {
+                    out[off + i] = buf[i];
+                }
+            } else {
+                float scale = 255f / ((1 << bits) - 1);
+                for (int i = 0; i < n; i++) {
+                    out[off + i] = Math.round(buf[i] * scale);
+                }
+            }
+        }
+        return new RgbImage(h, w, out);
+    }
+
+    /**
+     * Writes an 8-bit RGB PNG atomically. The bytes depend only on the pixels (no timestamps).
+     *
+     * @param file the target
+     * @param height rows
+     * @param width columns
+     * @param rgb interleaved R, G, B bytes, row-major
+     * @throws IOException if writing fails
+     */
+    public static void writeRgbPng(Path file, int height, int width, byte[] rgb) throws IOException {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        img.getRaster().setDataElements(0, 0, width, height, rgb);
+        writePng(file, img);
+    }
+
+    /**
+     * Writes an 8-bit grayscale PNG (e.g. a label map) atomically.
+     *
+     * @param file the target
+     * @param height rows
+     * @param width columns
+     * @param values one byte per pixel, row-major
+     * @throws IOException if writing fails
+     */
+    public static void writeGrayPng(Path file, int height, int width, byte[] values) throws IOException {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        img.getRaster().setDataElements(0, 0, width, height, values);
+        writePng(file, img);
+    }
+
+    /**
+     * Writes any image as PNG atomically.
+     *
+     * @param file the target
+     * @param img the image
+     * @throws IOException if writing fails
+     */
+    public static void writePng(Path file, BufferedImage img) throws IOException {
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(img, "png", out)) {
+                throw new IOException("no PNG writer for image type " + img.getType());
+            }
+        });
+    }
+}
