@@ -108,6 +108,16 @@ public record BackboneConfig(
     }
 
     /**
+     * A copy with another stochastic-depth rate.
+     *
+     * @param rate the rate of the last block
+     * @return the new configuration
+     */
+    public BackboneConfig withDropPath(double rate) {
+        return new BackboneConfig(name, width, depth, block, act, seRatio, rate);
+    }
+
+    /**
      * The scaling rules for this backbone.
      *
      * @return width/depth scaling

@@ -1,0 +1,53 @@
+package org.eseg.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.function.IntConsumer;
+import org.eseg.data.Dataset;
+import org.eseg.data.LabeledImage;
+import org.eseg.infer.Inference;
+import org.eseg.model.EsegModel;
+
+/** Single-scale whole-image evaluation: the paper's protocol (no flip, no resizing). */
+public final class Evaluator {
+
+    private Evaluator() {}
+
+    /**
+     * Runs a model over a dataset and accumulates the confusion matrix.
+     *
+     * @param model the model (its class count must equal the dataset's)
+     * @param dataset the images and masks
+     * @param limit evaluate at most this many images (0: all)
+     * @param manager parent of the per-image managers
+     * @param progress called with the number of images done so far (may be null)
+     * @return the confusion matrix
+     */
+    public static ConfusionMatrix evaluate(
+            EsegModel model, Dataset dataset, int limit, NDManager manager, IntConsumer progress) {
+        int classes = dataset.classes().size();
+        if (model.config().numClasses() != classes) {
+            throw new IllegalArgumentException("the model predicts " + model.config().numClasses()
+                    + " classes, the dataset " + dataset.name() + " has " + classes);
+        }
+        ConfusionMatrix cm = new ConfusionMatrix(classes);
+        int n = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
+        for (int i = 0; i < n; i++) {
+            LabeledImage s = dataset.load(i);
+            try (NDManager m = manager.newSubManager()) {
+                NDArray pred = Inference.logits(model, Inference.toInput(s.image(), m)).argMax(1);
+                byte[] bytes = s.mask().labels();
+                int[] labels = new int[bytes.length];
+                for (int j = 0; j < labels.length; j++) {
+                    labels[j] = bytes[j] & 0xFF;
+                }
+                cm.update(labels, pred.toType(DataType.INT32, false).toIntArray());
+            }
+            if (progress != null) {
+                progress.accept(i + 1);
+            }
+        }
+        return cm;
+    }
+}

@@ -1,0 +1,304 @@
+package org.eseg.train;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.eseg.data.DatasetKind;
+
+/**
+ * Every setting of a training run, with the paper's recipe as defaults (DESIGN.md section 2). Read from
+ * JSON or YAML ({@link #load}), overridden key by key ({@link #merge}), and saved in the run folder.
+ *
+ * @param model model variant name
+ * @param dataset dataset layout
+ * @param data dataset root
+ * @param classesFile class list for the folder layout (null: {@code data/classes.txt})
+ * @param trainSplit training split (null: the layout's default)
+ * @param valSplit validation split (null: the layout's usual one; "none" for no validation)
+ * @param out run folder
+ * @param cropHeight crop rows
+ * @param cropWidth crop columns
+ * @param batch images per step
+ * @param steps total optimizer steps (0: use epochs)
+ * @param epochs passes over the training set when steps is 0
+ * @param lr initial learning rate
+ * @param momentum SGD momentum
+ * @param weightDecay L2 weight decay
+ * @param noDecayNormBias exclude BatchNorm parameters and biases from weight decay
+ * @param warmupSteps linear warm-up steps
+ * @param emaDecay EMA decay of the weights (0: no EMA)
+ * @param ohem online hard example mining instead of plain cross-entropy
+ * @param ohemThreshold OHEM probability threshold
+ * @param ohemMinKept pixels OHEM keeps at least per batch (0: 100000 scaled by crop area / 512×1024)
+ * @param scaleMin smallest random scale
+ * @param scaleMax largest random scale
+ * @param flip random horizontal flip
+ * @param photometric random photometric distortion
+ * @param workers data-loading threads
+ * @param seed random seed
+ * @param evalEvery validate every N steps (0: only at the end)
+ * @param logEvery log metrics every N steps
+ * @param checkpointEvery write a checkpoint every N steps (0: only at the end)
+ * @param gradClip clip the global gradient norm (0: off)
+ * @param dropPath stochastic-depth rate of the encoder (null: the variant's)
+ * @param threads intra-op threads (0: the engine's default)
+ * @param pseudoData a second labelled source (folder layout, e.g. pseudo-labels) mixed half and half
+ * @param initFrom a checkpoint or run folder to start from (classifier re-initialised if classes differ)
+ * @param backboneWeights imported ImageNet backbone weights
+ * @param skipBad skip unreadable pairs instead of failing
+ * @param evalLimit validate on at most this many images (0: all)
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record TrainOptions(
+        String model,
+        DatasetKind dataset,
+        String data,
+        String classesFile,
+        String trainSplit,
+        String valSplit,
+        String out,
+        int cropHeight,
+        int cropWidth,
+        int batch,
+        long steps,
+        int epochs,
+        double lr,
+        double momentum,
+        double weightDecay,
+        boolean noDecayNormBias,
+        long warmupSteps,
+        double emaDecay,
+        boolean ohem,
+        double ohemThreshold,
+        long ohemMinKept,
+        double scaleMin,
+        double scaleMax,
+        boolean flip,
+        boolean photometric,
+        int workers,
+        long seed,
+        long evalEvery,
+        long logEvery,
+        long checkpointEvery,
+        double gradClip,
+        Double dropPath,
+        int threads,
+        String pseudoData,
+        String initFrom,
+        String backboneWeights,
+        boolean skipBad,
+        int evalLimit) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.READ_ENUMS_USING_TO_STRING)
+            .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** Checks every value; the message names the setting. */
+    public TrainOptions {
+        require(model != null && !model.isBlank(), "model is required");
+        require(dataset != null, "dataset is required (cityscapes, ade20k or folder)");
+        require(data != null && !data.isBlank(), "data (the dataset folder) is required");
+        require(out != null && !out.isBlank(), "out (the run folder) is required");
+        require(cropHeight > 0 && cropWidth > 0, "crop must be positive, got " + cropHeight + "x" + cropWidth);
+        require(batch >= 1, "batch must be >= 1, got " + batch);
+        require(steps >= 0 && epochs >= 0 && (steps > 0 || epochs > 0),
+                "steps or epochs must be positive, got steps=" + steps + " epochs=" + epochs);
+        require(lr > 0, "lr must be > 0, got " + lr);
+        require(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
+        require(weightDecay >= 0, "weight decay must be >= 0, got " + weightDecay);
+        require(warmupSteps >= 0, "warmup steps must be >= 0, got " + warmupSteps);
+        require(emaDecay >= 0 && emaDecay < 1, "ema decay must be in [0, 1), got " + emaDecay);
+        require(ohemThreshold > 0 && ohemThreshold <= 1, "ohem threshold must be in (0, 1], got " + ohemThreshold);
+        require(ohemMinKept >= 0, "ohem min-kept must be >= 0, got " + ohemMinKept);
+        require(scaleMin > 0 && scaleMin <= scaleMax, "scale range must satisfy 0 < min <= max, got ["
+                + scaleMin + ", " + scaleMax + "]");
+        require(workers >= 1, "workers must be >= 1, got " + workers);
+        require(evalEvery >= 0 && logEvery >= 1 && checkpointEvery >= 0,
+                "eval-every and checkpoint-every must be >= 0 and log-every >= 1");
+        require(gradClip >= 0, "grad clip must be >= 0, got " + gradClip);
+        require(dropPath == null || (dropPath >= 0 && dropPath < 1), "drop path must be in [0, 1), got " + dropPath);
+        require(threads >= 0, "threads must be >= 0, got " + threads);
+        require(evalLimit >= 0, "eval limit must be >= 0, got " + evalLimit);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /**
+     * The paper's recipe for a model, dataset, data folder and run folder; everything else default.
+     *
+     * @return a JSON object of the defaults (merge overrides into it, then {@link #fromTree})
+     */
+    public static ObjectNode defaults() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("model", "eseg-lite-s");
+        n.putNull("dataset");
+        n.putNull("data");
+        n.putNull("classesFile");
+        n.putNull("trainSplit");
+        n.putNull("valSplit");
+        n.putNull("out");
+        n.put("cropHeight", 512);
+        n.put("cropWidth", 1024);
+        n.put("batch", 16);
+        n.put("steps", 90000);
+        n.put("epochs", 0);
+        n.put("lr", 0.08);
+        n.put("momentum", 0.9);
+        n.put("weightDecay", 5e-5);
+        n.put("noDecayNormBias", false);
+        n.put("warmupSteps", 0);
+        n.put("emaDecay", 0.9998);
+        n.put("ohem", true);
+        n.put("ohemThreshold", 0.7);
+        n.put("ohemMinKept", 0);
+        n.put("scaleMin", 0.5);
+        n.put("scaleMax", 2.0);
+        n.put("flip", true);
+        n.put("photometric", true);
+        n.put("workers", 2);
+        n.put("seed", 0);
+        n.put("evalEvery", 0);
+        n.put("logEvery", 10);
+        n.put("checkpointEvery", 1000);
+        n.put("gradClip", 0.0);
+        n.putNull("dropPath");
+        n.put("threads", 0);
+        n.putNull("pseudoData");
+        n.putNull("initFrom");
+        n.putNull("backboneWeights");
+        n.put("skipBad", false);
+        n.put("evalLimit", 0);
+        return n;
+    }
+
+    /**
+     * Reads a JSON or YAML options file (YAML when the name ends in .yaml or .yml).
+     *
+     * @param file the file
+     * @return its object, to merge over {@link #defaults()}
+     * @throws IOException if the file cannot be read or parsed, naming it
+     */
+    public static ObjectNode load(Path file) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
+        JsonNode n;
+        try {
+            n = mapper.readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw new IOException(file + ": not valid " + (mapper == YAML ? "YAML" : "JSON") + ": "
+                    + e.getOriginalMessage(), e);
+        }
+        if (!(n instanceof ObjectNode o)) {
+            throw new IOException(file + ": expected an object of training options");
+        }
+        return o;
+    }
+
+    /**
+     * Overlays values onto a tree: the later wins, key by key.
+     *
+     * @param base the tree to change
+     * @param overrides key → value (null values are skipped: "not given")
+     * @return base
+     */
+    public static ObjectNode merge(ObjectNode base, Map<String, ?> overrides) {
+        overrides.forEach((k, v) -> {
+            if (v != null) {
+                base.set(k, JSON.valueToTree(v instanceof Path p ? p.toString() : v));
+            }
+        });
+        return base;
+    }
+
+    /**
+     * Overlays one tree onto another.
+     *
+     * @param base the tree to change
+     * @param top the values that win
+     * @return base
+     */
+    public static ObjectNode merge(ObjectNode base, ObjectNode top) {
+        top.fields().forEachRemaining(e -> base.set(e.getKey(), e.getValue()));
+        return base;
+    }
+
+    /**
+     * Builds options from a tree.
+     *
+     * @param tree the merged settings
+     * @return the options
+     * @throws IllegalArgumentException naming the bad or unknown setting
+     */
+    public static TrainOptions fromTree(ObjectNode tree) {
+        try {
+            return JSON.treeToValue(tree, TrainOptions.class);
+        } catch (JsonProcessingException e) {
+            Throwable c = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
+            String msg = c == e ? e.getOriginalMessage() : c.getMessage();
+            throw new IllegalArgumentException("invalid training options: " + msg, e);
+        }
+    }
+
+    /**
+     * Parses options saved by {@link #toJson()}.
+     *
+     * @param json the text
+     * @return the options
+     */
+    public static TrainOptions fromJson(String json) {
+        try {
+            return fromTree((ObjectNode) JSON.readTree(json));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("invalid training options: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Serialises every setting.
+     *
+     * @return indented JSON
+     */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The options as a tree, e.g. to merge a resumed run's new flags over.
+     *
+     * @return a fresh tree
+     */
+    public ObjectNode toTree() {
+        return JSON.valueToTree(this);
+    }
+
+    /**
+     * OHEM's minimum kept pixels per batch: the configured value, or 100000 scaled by the crop's area
+     * relative to 512×1024 (the paper's crop).
+     *
+     * @return pixels
+     */
+    public long effectiveOhemMinKept() {
+        return ohemMinKept > 0 ? ohemMinKept : Math.max(1, Math.round(100000.0 * cropHeight * cropWidth / (512 * 1024)));
+    }
+}

@@ -1,0 +1,17 @@
+package org.eseg.train;
+
+import java.nio.file.Path;
+import org.eseg.eval.SegmentationMetrics;
+
+/**
+ * How a training run ended.
+ *
+ * @param runDir the run folder
+ * @param checkpoint the last checkpoint written
+ * @param steps steps done
+ * @param lastLoss the last step's loss
+ * @param validation the last validation (null if none ran)
+ * @param interrupted whether a stop was requested before the last step
+ */
+public record TrainingResult(
+        Path runDir, Path checkpoint, long steps, double lastLoss, SegmentationMetrics validation, boolean interrupted) {}
