@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
             InfoCommand.class,
             SynthCommand.class,
             DatasetCommand.class,
+            ImportBackboneCommand.class,
+            FeaturesCommand.class,
         })
 public final class EsegCli {
 

@@ -65,6 +65,8 @@ public final class ModelFile {
     public static void writeZip(Path file, Map<String, byte[]> entries) throws IOException {
         AtomicFiles.write(file, out -> {
             try (ZipOutputStream zip = new ZipOutputStream(out)) {
+                // Float weights barely compress; the fastest level saves seconds on large models.
+                zip.setLevel(java.util.zip.Deflater.BEST_SPEED);
                 for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                     zip.putNextEntry(new ZipEntry(e.getKey()));
                     zip.write(e.getValue());
