@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             DatasetCommand.class,
             ImportBackboneCommand.class,
             FeaturesCommand.class,
+            TrainCommand.class,
         })
 public final class EsegCli {
 

@@ -2,27 +2,18 @@ package org.eseg.infer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import org.eseg.data.RgbImage;
 import org.eseg.data.transform.Normalization;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.eseg.model.EsegModel;
+import org.eseg.util.NoGrad;
 
 /** Plain whole-image inference with a DJL model. */
 public final class Inference {
 
     private Inference() {}
-
-    /**
-     * Turns autograd off for the calling thread. Parameters require gradients, so without this every
-     * inference would record a graph (slower, and memory held until the result is closed). Grad mode is
-     * per thread: call it in every thread that runs inference.
-     */
-    public static void noGrad() {
-        JniUtils.setGradMode(false);
-    }
 
     /**
      * Logits for a batch, in inference mode.
@@ -32,8 +23,10 @@ public final class Inference {
      * @return (N, classes, H, W), owned by the images' manager
      */
     public static NDArray logits(EsegModel model, NDArray images) {
-        noGrad();
-        return model.forward(new ParameterStore(images.getManager(), false), new NDList(images), false).head();
+        // No autograd graph: parameters require gradients, and recording one is slower and holds memory.
+        try (NoGrad g = NoGrad.enter()) {
+            return model.forward(new ParameterStore(images.getManager(), false), new NDList(images), false).head();
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import org.eseg.util.NoGrad;
 import ai.djl.nn.ParameterList;
 import ai.djl.util.Pair;
 import java.util.HashMap;
@@ -83,7 +84,7 @@ public final class Ema implements AutoCloseable {
     /** Folds the source block's current parameters into the average. */
     public void update() {
         double d = currentDecay();
-        try (NDScope scope = new NDScope()) {
+        try (NoGrad noGrad = NoGrad.enter(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             for (Pair<String, Parameter> p : source) {
                 NDArray avg = shadow.get(p.getKey());

@@ -106,8 +106,14 @@ public record TrainOptions(
             .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    /** Checks every value; the message names the setting. */
-    public TrainOptions {
+    /**
+     * Checks every value (Jackson builds the record first, so the check runs after it rather than in the
+     * constructor, where a failure would be reported against a half-read record).
+     *
+     * @return this
+     * @throws IllegalArgumentException naming the first bad setting
+     */
+    public TrainOptions validate() {
         require(model != null && !model.isBlank(), "model is required");
         require(dataset != null, "dataset is required (cityscapes, ade20k or folder)");
         require(data != null && !data.isBlank(), "data (the dataset folder) is required");
@@ -132,6 +138,7 @@ public record TrainOptions(
         require(dropPath == null || (dropPath >= 0 && dropPath < 1), "drop path must be in [0, 1), got " + dropPath);
         require(threads >= 0, "threads must be >= 0, got " + threads);
         require(evalLimit >= 0, "eval limit must be >= 0, got " + evalLimit);
+        return this;
     }
 
     private static void require(boolean ok, String message) {
@@ -248,7 +255,7 @@ public record TrainOptions(
      */
     public static TrainOptions fromTree(ObjectNode tree) {
         try {
-            return JSON.treeToValue(tree, TrainOptions.class);
+            return JSON.treeToValue(tree, TrainOptions.class).validate();
         } catch (JsonProcessingException e) {
             Throwable c = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
             String msg = c == e ? e.getOriginalMessage() : c.getMessage();

@@ -28,7 +28,10 @@ import org.eseg.model.EsegConfig;
 import org.eseg.model.EsegModel;
 import org.eseg.model.EsegVariants;
 import org.eseg.model.io.ModelFile;
+import org.eseg.model.backbone.BackboneConfig;
 import org.eseg.model.layers.DropPath;
+import org.eseg.model.pretrained.BackboneWeights;
+import org.eseg.model.pretrained.BackboneWeightsInfo;
 import org.eseg.train.checkpoint.Checkpoint;
 import org.eseg.train.checkpoint.TrainState;
 import org.eseg.train.loss.CrossEntropyLoss;
@@ -123,7 +126,8 @@ public final class Trainer {
             throw new IOException("run folder " + runDir + " is not writable");
         }
         if (options.threads() > 0) {
-            JniUtils.setNumThreads(options.threads());
+            // Read by DJL when the engine starts; a JVM that already started it keeps its thread count.
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(options.threads()));
         }
         Engine.getInstance().setRandomSeed((int) options.seed());
         LoaderState start = resumeFrom == null ? LoaderState.START : resumeFrom.state().loader();
@@ -135,11 +139,19 @@ public final class Trainer {
         }
     }
 
-    private EsegConfig modelConfig(TrainingData data) {
+    private EsegConfig modelConfig(TrainingData data) throws IOException {
         if (resumeFrom != null) {
             return resumeFrom.config();
         }
         EsegConfig c = EsegVariants.byName(options.model()).withClasses(data.train().classes().size());
+        if (options.backboneWeights() != null) {
+            // The encoder must match the imported weights, BatchNorm eps included (torchvision: 1e-5).
+            BackboneWeightsInfo info = BackboneWeights.readInfo(Path.of(options.backboneWeights()));
+            if (!info.backbone().equals(c.backbone().name())) {
+                c = c.withBackbone(BackboneConfig.byName(info.backbone()));
+            }
+            c = c.withBatchNorm(info.batchNorm());
+        }
         if (options.dropPath() != null) {
             c = c.withBackbone(c.backbone().withDropPath(options.dropPath()));
         }
@@ -173,6 +185,10 @@ public final class Trainer {
             Shape initShape = new Shape(1, 3, options.cropHeight(), options.cropWidth());
             model = EsegModel.create(config);
             model.initialize(manager, DataType.FLOAT32, initShape);
+            if (resumeFrom == null && options.backboneWeights() != null) {
+                BackboneWeights.loadInto(model, Path.of(options.backboneWeights()));
+                listener.message("backbone initialised from " + options.backboneWeights());
+            }
             if (resumeFrom == null && options.initFrom() != null) {
                 Pretrained.initFrom(model, Path.of(options.initFrom()), manager, listener);
             }
@@ -339,8 +355,6 @@ public final class Trainer {
             }
             syncEvalModel();
             ConfusionMatrix cm = Evaluator.evaluate(evalModel, data.validation(), options.evalLimit(), manager, null);
-            // Evaluation turned autograd off for this thread; training needs it back on.
-            JniUtils.setGradMode(true);
             SegmentationMetrics m = cm.metrics();
             lastValidation = m;
             if (Double.isNaN(bestMiou) || m.meanIou() > bestMiou) {

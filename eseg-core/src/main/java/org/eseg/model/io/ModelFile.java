@@ -36,6 +36,8 @@ public final class ModelFile {
     public static final String CONFIG_ENTRY = "config.json";
     /** The zip entry holding the weights. */
     public static final String WEIGHTS_ENTRY = "weights.ndlist";
+    /** The name of the newest checkpoint in a training run folder. */
+    public static final String LATEST = "latest.eseg";
     /** The spatial size a loaded model is initialised at (any size works afterwards). */
     private static final Shape INIT_SHAPE = new Shape(1, 3, 64, 64);
 
@@ -174,10 +176,30 @@ public final class ModelFile {
         }
     }
 
-    private static ZipFile open(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            throw new NoSuchFileException(file.toString(), null, "model file not found");
+    /**
+     * A model or checkpoint file, or a training run folder meaning its latest checkpoint.
+     *
+     * @param path a file or run folder
+     * @return the file to read
+     * @throws NoSuchFileException naming what was looked for
+     */
+    public static Path resolve(Path path) throws NoSuchFileException {
+        if (Files.isDirectory(path)) {
+            Path latest = path.resolve(LATEST);
+            if (!Files.isRegularFile(latest)) {
+                throw new NoSuchFileException(latest.toString(), null,
+                        "run folder " + path + " has no checkpoint (" + LATEST + ")");
+            }
+            return latest;
         }
+        if (!Files.isRegularFile(path)) {
+            throw new NoSuchFileException(path.toString(), null, "model file not found");
+        }
+        return path;
+    }
+
+    private static ZipFile open(Path path) throws IOException {
+        Path file = resolve(path);
         try {
             return new ZipFile(file.toFile());
         } catch (IOException e) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -44,7 +43,7 @@ public record Checkpoint(
         byte[] optimizerState) {
 
     /** The name of the newest checkpoint in a run folder. */
-    public static final String LATEST = "latest.eseg";
+    public static final String LATEST = ModelFile.LATEST;
 
     private static final String CLASSES = "classes.json";
     private static final String STATE = "state.json";
@@ -67,18 +66,7 @@ public record Checkpoint(
      * @throws NoSuchFileException naming what was looked for
      */
     public static Path resolve(Path path) throws NoSuchFileException {
-        if (Files.isDirectory(path)) {
-            Path latest = path.resolve(LATEST);
-            if (!Files.isRegularFile(latest)) {
-                throw new NoSuchFileException(latest.toString(), null,
-                        "run folder " + path + " has no checkpoint (" + LATEST + ")");
-            }
-            return latest;
-        }
-        if (!Files.isRegularFile(path)) {
-            throw new NoSuchFileException(path.toString(), null, "checkpoint not found");
-        }
-        return path;
+        return ModelFile.resolve(path);
     }
 
     /**

@@ -97,7 +97,9 @@ public final class OhemCrossEntropyLoss implements SegmentationLoss {
         float kth = validProb.sort().getFloat(k);
         // mmseg compares float32 probabilities with max(tensor, python float); cast thresh the same way.
         float cut = Math.max(kth, (float) threshold);
-        return p.valid.logicalAnd(prob.lt(cut));
+        // A NaN probability (diverged logits) is kept, so that the loss turns NaN and the trainer stops,
+        // instead of every pixel failing "p < cut" and the loss silently reading 0.
+        return p.valid.logicalAnd(prob.gte(cut).logicalNot());
     }
 
     @Override

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
+import org.eseg.util.NoGrad;
 import ai.djl.nn.ParameterList;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ public final class Sgd implements AutoCloseable {
         if (!(lr >= 0) || Double.isInfinite(lr)) {
             throw new IllegalArgumentException("lr must be finite and >= 0, got " + lr);
         }
-        try (NDScope scope = new NDScope()) {
+        try (NoGrad noGrad = NoGrad.enter(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             Map<String, NDArray> grads = new LinkedHashMap<>();
             for (Pair<String, Parameter> p : parameters) {

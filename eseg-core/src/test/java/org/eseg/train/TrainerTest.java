@@ -1,0 +1,177 @@
+package org.eseg.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.eseg.data.synth.SynthGenerator;
+import org.eseg.data.synth.SynthOptions;
+import org.eseg.model.EsegModel;
+import org.eseg.model.io.ModelFile;
+import org.eseg.train.checkpoint.Checkpoint;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Training end to end on a tiny synthetic street set (lite-s, 64x64 crops, a few steps). */
+class TrainerTest {
+
+    @TempDir
+    static Path shared;
+
+    static Path data;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void makeData() throws IOException {
+        data = shared.resolve("synth");
+        SynthGenerator.generate(data, SynthOptions.builder().size(64, 128).train(6).val(2).seed(3).threads(1).build());
+    }
+
+    static TrainOptions options(Path out, long steps, Map<String, Object> extra) {
+        ObjectNode tree = TrainOptions.defaults();
+        TrainOptions.merge(tree, Map.<String, Object>of(
+                "model", "eseg-lite-s", "dataset", "cityscapes", "data", data.toString(), "out", out.toString(),
+                "cropHeight", 64, "cropWidth", 64, "batch", 2, "steps", steps, "workers", 1));
+        TrainOptions.merge(tree, Map.<String, Object>of("logEvery", 1, "checkpointEvery", 0, "lr", 0.02, "seed", 5));
+        TrainOptions.merge(tree, extra);
+        return TrainOptions.fromTree(tree);
+    }
+
+    private static float[][] weights(byte[] encoded) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList list = NDList.decode(m, encoded);
+            float[][] out = new float[list.size()][];
+            for (int i = 0; i < list.size(); i++) {
+                NDArray a = list.get(i);
+                out[i] = a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void runWritesCheckpointLogAndCurvesAndTheCheckpointLoads() throws IOException {
+        Path run = tmp.resolve("run");
+        TrainingResult r = new Trainer(options(run, 3, Map.of()), null).run();
+        assertEquals(3, r.steps());
+        assertTrue(Files.isRegularFile(run.resolve("latest.eseg")));
+        assertTrue(Files.isRegularFile(run.resolve("train-options.json")));
+        assertEquals(3, TrainOptions.fromJson(Files.readString(run.resolve("train-options.json"))).steps());
+        List<JsonNode> lines = new MetricsLog(run.resolve("metrics.jsonl")).read();
+        assertEquals(List.of(1L, 2L, 3L, 3L), lines.stream().map(n -> n.get("step").asLong()).toList());
+        assertTrue(lines.get(0).has("loss") && lines.get(0).has("lr"));
+        assertTrue(lines.get(3).has("miou"), "validation line: " + lines.get(3));
+        assertTrue(ImageIO.read(run.resolve("curves.png").toFile()).getWidth() > 100);
+        assertTrue(r.validation() != null && r.validation().meanIou() >= 0);
+        try (NDManager m = NDManager.newBaseManager()) {
+            EsegModel model = ModelFile.load(run, m); // a run folder means its latest checkpoint
+            assertEquals(19, model.config().numClasses());
+        }
+        Checkpoint c = Checkpoint.read(run);
+        assertEquals(3, c.state().step());
+        assertEquals(19, c.classes().size());
+    }
+
+    @Test
+    void stoppingAndResumingGivesTheSameWeightsAsOneRun() throws IOException {
+        Map<String, Object> extra = Map.of("dropPath", 0.3);
+        new Trainer(options(tmp.resolve("whole"), 4, extra), null).run();
+
+        Path split = tmp.resolve("split");
+        Trainer[] first = new Trainer[1];
+        first[0] = new Trainer(options(split, 4, extra), new TrainingListener() {
+            @Override
+            public void stepped(long step, double loss, double lr, double ips) {
+                if (step == 2) {
+                    first[0].requestStop();
+                }
+            }
+        });
+        TrainingResult stopped = first[0].run();
+        assertTrue(stopped.interrupted());
+        assertEquals(2, Checkpoint.read(split).state().step());
+        TrainingResult resumed = Trainer.resume(split, null, null).run();
+        assertEquals(4, resumed.steps());
+
+        Checkpoint a = Checkpoint.read(tmp.resolve("whole"));
+        Checkpoint b = Checkpoint.read(split);
+        float[][] wa = weights(a.trainWeights());
+        float[][] wb = weights(b.trainWeights());
+        assertEquals(wa.length, wb.length);
+        for (int i = 0; i < wa.length; i++) {
+            assertArrayEquals(wa[i], wb[i], 1e-5f, "tensor " + i);
+        }
+        float[][] ea = weights(a.weights());
+        float[][] eb = weights(b.weights());
+        for (int i = 0; i < ea.length; i++) {
+            assertArrayEquals(ea[i], eb[i], 1e-5f, "EMA tensor " + i);
+        }
+        // the log of the resumed run has each step once
+        List<Long> steps = new MetricsLog(split.resolve("metrics.jsonl")).read().stream()
+                .filter(n -> n.has("loss")).map(n -> n.get("step").asLong()).toList();
+        assertEquals(List.of(1L, 2L, 3L, 4L), steps);
+    }
+
+    @Test
+    void aDivergingLossStopsTheRunAndKeepsTheLastGoodCheckpoint() throws IOException {
+        Path run = tmp.resolve("nan");
+        // An absurd weight decay flips and inflates every weight each step until the activations overflow.
+        Trainer t = new Trainer(options(run, 20, Map.of("weightDecay", 1e30, "checkpointEvery", 1, "emaDecay", 0.0,
+                "valSplit", "none")), null);
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, t::run);
+        assertTrue(e.getMessage().contains("latest.eseg"), e.getMessage());
+        Checkpoint last = Checkpoint.read(run);
+        for (float[] w : weights(last.trainWeights())) {
+            for (float v : w) {
+                assertTrue(Float.isFinite(v), "checkpoint holds a non-finite weight");
+            }
+        }
+        assertTrue(last.state().step() < 20);
+    }
+
+    @Test
+    void initFromAnotherRunWithNewClassesKeepsAllButTheClassifier() throws IOException {
+        Path src = tmp.resolve("src");
+        new Trainer(options(src, 1, Map.of()), null).run();
+        // the same data read through a 19-class run: every tensor but the classifier must be copied
+        Path dst = tmp.resolve("dst");
+        Trainer t = new Trainer(options(dst, 1, Map.of("initFrom", src.toString(), "lr", 1e-12, "emaDecay", 0.0,
+                "momentum", 0.0)), null);
+        t.run();
+        float[][] a = weights(Checkpoint.read(src).weights());
+        float[][] b = weights(Checkpoint.read(dst).trainWeights());
+        assertEquals(a.length, b.length);
+        // the first tensor (stem conv) was copied; an lr of 1e-12 leaves it unchanged within float precision
+        assertArrayEquals(a[0], b[0], 1e-6f);
+    }
+
+    @Test
+    void badOptionsNameTheSetting() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> options(tmp, 1, Map.of("batch", 0)));
+        assertTrue(e.getMessage().contains("batch"), e.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> TrainOptions.fromTree(TrainOptions.merge(TrainOptions.defaults(), Map.of("lrr", 1))));
+        assertTrue(unknown.getMessage().contains("lrr"), unknown.getMessage());
+        IllegalArgumentException noData = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(options(tmp.resolve("x"), 1, Map.of("data", tmp.resolve("missing").toString())), null).run());
+        assertTrue(noData.getMessage().contains("missing"), noData.getMessage());
+        assertFalse(Files.exists(tmp.resolve("x").resolve("latest.eseg")));
+    }
+}
