@@ -31,7 +31,7 @@ final class DatasetStatsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dataset", required = true, description = "Layout: ${COMPLETION-CANDIDATES}.")
+    @Option(names = "--dataset", required = true, description = "Layout: cityscapes, ade20k or folder.")
     DatasetKind kind;
 
     @Option(names = "--data", required = true, description = "Dataset root folder.")

@@ -94,7 +94,12 @@ public final class ImageFiles {
      * @return the image
      */
     public static RgbImage readRgb(Path file, Consumer<String> notes) {
-        return toRgb(decode(file), notes);
+        BufferedImage img = decode(file);
+        try {
+            return toRgb(img, notes);
+        } catch (IllegalArgumentException e) {
+            throw new DataException(file, e.getMessage(), e);
+        }
     }
 
     /**

@@ -118,7 +118,7 @@ final class StreetScene {
     private SynthImage paint() {
         paintBackground();
         List<Thing> things = new ArrayList<>();
-        int trees = 2 + rng.nextInt(4);
+        int trees = 1 + rng.nextInt(4);
         for (int i = 0; i < trees; i++) {
             boolean l = rng.nextBoolean();
             double t = u(0.15, 0.9);
@@ -135,7 +135,7 @@ final class StreetScene {
         }
         int people = 2 + rng.nextInt(4);
         for (int i = 0; i < people; i++) {
-            double t = u(0.25, 0.8);
+            double t = u(0.3, 0.85);
             double lat;
             if (rng.nextInt(5) == 0) {
                 lat = roadL + (roadR - roadL) * u(0.1, 0.9); // crossing the road
@@ -298,9 +298,9 @@ final class StreetScene {
         double s = t * gh;
         double x = xOf(t, lat);
         double y = yOf(t);
-        double pw = Math.max(2.5, u(0.07, 0.1) * s);
+        double pw = Math.max(4, u(0.12, 0.16) * s);
         double ph = u(2.6, 3.4) * s;
-        float[] metal = vary(new float[] {120, 122, 128}, 0.2);
+        float[] metal = vary(rng.nextBoolean() ? new float[] {105, 110, 118} : new float[] {60, 75, 70}, 0.15);
         c.box(x - pw / 2, y - ph, x + pw / 2, y, POLE, (px, py, id) -> {
             double across = (px + 0.5 - (x - pw / 2)) / pw; // cylinder shading
             float sh = (float) (0.7 + 0.6 * across * (1 - across) * 2);
@@ -356,7 +356,7 @@ final class StreetScene {
         double x = xOf(t, lat);
         double y = yOf(t);
         double height = u(1.05, 1.25) * s;
-        double width = Math.max(4, u(0.3, 0.38) * s);
+        double width = Math.max(4, u(0.34, 0.42) * s);
         float[] shirt = {(float) u(20, 235), (float) u(20, 235), (float) u(20, 235)};
         float[] pants = vary(new float[][] {{40, 45, 70}, {30, 30, 30}, {90, 75, 60}, {70, 80, 100}}[rng.nextInt(4)],
                 0.15);

@@ -1,0 +1,2 @@
+/** The Cityscapes layout and label table (label ids to the 19 train ids, standard palette). */
+package org.eseg.data.cityscapes;

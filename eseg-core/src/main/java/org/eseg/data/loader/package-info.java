@@ -1,0 +1,2 @@
+/** Deterministic, resumable batching on background threads, with conversion to DJL NDArrays. */
+package org.eseg.data.loader;
