@@ -1,5 +1,7 @@
 package org.eseg.cli;
 
+import org.eseg.util.ImageSize;
+
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,11 +20,11 @@ final class DatasetBenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--size", defaultValue = "1024x2048", description = "Source image size HxW (default ${DEFAULT-VALUE}).")
-    String size;
+    @Option(names = "--size", defaultValue = "1024x2048", converter = ImageSizeConverter.class, description = "Source image size HxW (default ${DEFAULT-VALUE}).")
+    ImageSize size;
 
-    @Option(names = "--crop", defaultValue = "512x1024", description = "Crop size HxW (default ${DEFAULT-VALUE}).")
-    String crop;
+    @Option(names = "--crop", defaultValue = "512x1024", converter = ImageSizeConverter.class, description = "Crop size HxW (default ${DEFAULT-VALUE}).")
+    ImageSize crop;
 
     @Option(names = "--workers", defaultValue = "1,2", split = ",", description = "Worker counts (default ${DEFAULT-VALUE}).")
     List<Integer> workers;
@@ -38,8 +40,8 @@ final class DatasetBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HeightWidth s = HeightWidth.parse(size, "--size");
-        HeightWidth c = HeightWidth.parse(crop, "--crop");
+        ImageSize s = size;
+        ImageSize c = crop;
         PrintWriter out = spec.commandLine().getOut();
         out.printf("generating %d images of %dx%d, then loading %d samples as %dx%d crops (batch %d)%n", images,
                 s.height(), s.width(), samples, c.height(), c.width(), batch);

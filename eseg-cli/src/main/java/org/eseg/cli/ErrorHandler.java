@@ -14,7 +14,7 @@ final class ErrorHandler implements IExecutionExceptionHandler {
     public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
         boolean usage = ex instanceof IllegalArgumentException;
         String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-        cl.getErr().println("eseg " + cl.getCommandName() + ": error: " + msg);
+        cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": error: " + msg);
         if ("1".equals(System.getenv("ESEG_DEBUG"))) {
             ex.printStackTrace(cl.getErr());
         }

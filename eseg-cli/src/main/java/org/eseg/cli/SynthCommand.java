@@ -1,5 +1,7 @@
 package org.eseg.cli;
 
+import org.eseg.util.ImageSize;
+
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.eseg.data.synth.SynthGenerator;
@@ -26,8 +28,8 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--val", defaultValue = "60", description = "Validation images (default ${DEFAULT-VALUE}).")
     int val;
 
-    @Option(names = "--size", defaultValue = "256x512", description = "Image size HxW (default ${DEFAULT-VALUE}).")
-    String size;
+    @Option(names = "--size", defaultValue = "256x512", converter = ImageSizeConverter.class, description = "Image size HxW (default ${DEFAULT-VALUE}).")
+    ImageSize size;
 
     @Option(names = "--seed", defaultValue = "0", description = "Seed; the same seed gives identical files.")
     long seed;
@@ -37,8 +39,7 @@ final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HeightWidth hw = HeightWidth.parse(size, "--size");
-        SynthOptions.Builder b = SynthOptions.builder().size(hw.height(), hw.width()).train(train).val(val).seed(seed);
+        SynthOptions.Builder b = SynthOptions.builder().size(size.height(), size.width()).train(train).val(val).seed(seed);
         if (threads != null) {
             b.threads(threads);
         }

@@ -35,7 +35,7 @@ class DatasetCommandTest {
     @Test
     void statsOfTheSyntheticSetAsJson() throws Exception {
         SynthGenerator.generate(tmp, SynthOptions.builder().size(64, 128).train(3).val(1).seed(1).build());
-        CliRunner r = CliRunner.run("dataset", "stats", "--dataset", "cityscapes", "--data", tmp.toString(),
+        CliRun r = CliRun.of("dataset", "stats", "--dataset", "cityscapes", "--data", tmp.toString(),
                 "--split", "train", "--json");
         assertEquals(0, r.exitCode(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.lastLine());
@@ -59,7 +59,7 @@ class DatasetCommandTest {
         png(tmp.resolve("images/bad.png"), 4, 4, BufferedImage.TYPE_3BYTE_BGR, 0);
         png(tmp.resolve("masks/bad.png"), 4, 4, BufferedImage.TYPE_BYTE_GRAY, 9);
         png(tmp.resolve("images/alone.png"), 4, 4, BufferedImage.TYPE_3BYTE_BGR, 0);
-        CliRunner r = CliRunner.run("dataset", "stats", "--dataset", "folder", "--data", tmp.toString(), "--json");
+        CliRun r = CliRun.of("dataset", "stats", "--dataset", "folder", "--data", tmp.toString(), "--json");
         assertEquals(0, r.exitCode(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.lastLine());
         assertEquals(3, j.get("images").asInt());
@@ -67,39 +67,39 @@ class DatasetCommandTest {
         List<String> files = new ArrayList<>();
         j.get("problems").forEach(p -> files.add(Path.of(p.get("file").asText()).getFileName().toString()));
         assertEquals(List.of("alone.png", "bad.png"), files.stream().sorted().toList());
-        CliRunner text = CliRunner.run("dataset", "stats", "--dataset", "folder", "--data", tmp.toString());
+        CliRun text = CliRun.of("dataset", "stats", "--dataset", "folder", "--data", tmp.toString());
         assertEquals(0, text.exitCode());
         assertTrue(text.out().contains("problems: 2"), text.out());
     }
 
     @Test
     void statsExitCodesForMissingEmptyAndUnusableData() throws Exception {
-        CliRunner missing = CliRunner.run("dataset", "stats", "--dataset", "cityscapes", "--data",
+        CliRun missing = CliRun.of("dataset", "stats", "--dataset", "cityscapes", "--data",
                 tmp.resolve("nope").toString());
         assertEquals(2, missing.exitCode());
         assertTrue(missing.err().contains("nope"), missing.err());
         Files.createDirectories(tmp.resolve("leftImg8bit/train"));
-        CliRunner empty = CliRunner.run("dataset", "stats", "--dataset", "cityscapes", "--data", tmp.toString());
+        CliRun empty = CliRun.of("dataset", "stats", "--dataset", "cityscapes", "--data", tmp.toString());
         assertEquals(1, empty.exitCode());
         assertTrue(empty.err().contains("no image/mask pairs"), empty.err());
         Path f = tmp.resolve("f");
         Files.writeString(Files.createDirectories(f).resolve("classes.txt"), "a\n");
         png(f.resolve("images/x.png"), 4, 4, BufferedImage.TYPE_3BYTE_BGR, 0);
         png(f.resolve("masks/x.png"), 4, 4, BufferedImage.TYPE_BYTE_GRAY, 3);
-        CliRunner unusable = CliRunner.run("dataset", "stats", "--dataset", "folder", "--data", f.toString(),
+        CliRun unusable = CliRun.of("dataset", "stats", "--dataset", "folder", "--data", f.toString(),
                 "--json");
         assertEquals(1, unusable.exitCode());
         assertEquals(1, new ObjectMapper().readTree(unusable.lastLine()).get("problems").size());
-        assertEquals(2, CliRunner.run("dataset", "stats", "--dataset", "nosuch", "--data", f.toString()).exitCode());
+        assertEquals(2, CliRun.of("dataset", "stats", "--dataset", "nosuch", "--data", f.toString()).exitCode());
     }
 
     @Test
     void benchPrintsImagesPerSecondPerWorkerCount() {
-        CliRunner r = CliRunner.run("dataset", "bench", "--size", "64x128", "--crop", "32x64", "--images", "2",
+        CliRun r = CliRun.of("dataset", "bench", "--size", "64x128", "--crop", "32x64", "--images", "2",
                 "--samples", "4", "--workers", "1,2");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("workers 1:") && r.out().contains("workers 2:"), r.out());
         assertTrue(r.out().contains("images/s"));
-        assertEquals(2, CliRunner.run("dataset", "bench", "--crop", "axb").exitCode());
+        assertEquals(2, CliRun.of("dataset", "bench", "--crop", "axb").exitCode());
     }
 }

@@ -34,7 +34,7 @@ class SynthCommandTest {
         Path img = Path.of("leftImg8bit/val/synth/synth_000000_000019_leftImg8bit.png");
         Path mask = Path.of("gtFine/train/synth/synth_000001_000019_gtFine_labelIds.png");
         assertTrue(Files.isRegularFile(tmp.resolve("a").resolve(img)));
-        CliRunner again = CliRunner.run("synth", "--out", tmp.resolve("b").toString(), "--train", "2", "--val", "1",
+        CliRun again = CliRun.of("synth", "--out", tmp.resolve("b").toString(), "--train", "2", "--val", "1",
                 "--size", "64x128", "--seed", "5", "--threads", "1");
         assertEquals(0, again.exitCode());
         assertArrayEquals(Files.readAllBytes(tmp.resolve("a").resolve(img)),
@@ -45,10 +45,10 @@ class SynthCommandTest {
 
     @Test
     void badArgumentsExitWithTwo() {
-        CliRunner r = CliRunner.run("synth", "--out", tmp.toString(), "--size", "64by128");
+        CliRun r = CliRun.of("synth", "--out", tmp.toString(), "--size", "64by128");
         assertEquals(2, r.exitCode());
         assertTrue(r.err().contains("--size"), r.err());
-        assertEquals(2, CliRunner.run("synth", "--out", tmp.toString(), "--train", "0", "--val", "0").exitCode());
-        assertEquals(2, CliRunner.run("synth").exitCode()); // --out missing
+        assertEquals(2, CliRun.of("synth", "--out", tmp.toString(), "--train", "0", "--val", "0").exitCode());
+        assertEquals(2, CliRun.of("synth").exitCode()); // --out missing
     }
 }
