@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ImportBackboneCommand.class,
             FeaturesCommand.class,
             TrainCommand.class,
+            PredictCommand.class,
         })
 public final class EsegCli {
 

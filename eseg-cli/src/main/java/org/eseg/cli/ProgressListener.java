@@ -2,12 +2,6 @@ package org.eseg.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBarConsumer;
 import org.eseg.eval.SegmentationMetrics;
 import org.eseg.train.TrainingListener;
 
@@ -16,7 +10,7 @@ final class ProgressListener implements TrainingListener, AutoCloseable {
 
     private final String task;
     private final PrintWriter err;
-    private ProgressBar bar;
+    private ProgressBars.Bar bar;
     private String validation = "";
 
     ProgressListener(String task, PrintWriter err) {
@@ -26,36 +20,14 @@ final class ProgressListener implements TrainingListener, AutoCloseable {
 
     @Override
     public void started(long startStep, long totalSteps) {
-        bar = new ProgressBarBuilder()
-                .setTaskName(task)
-                .setInitialMax(totalSteps)
-                .startsFrom(startStep, java.time.Duration.ZERO)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(interactive() ? 1000 : 15000)
-                .setConsumer(consumer())
-                .build();
-    }
-
-    private static boolean interactive() {
-        return System.console() != null;
-    }
-
-    /** A terminal gets a bar redrawn in place; a log file gets a line every 15 s. */
-    private ProgressBarConsumer consumer() {
-        if (interactive()) {
-            return new ConsoleProgressBarConsumer(System.err, 120);
-        }
-        return new DelegatingProgressBarConsumer(line -> {
-            err.println(line.strip());
-            err.flush();
-        }, 120);
+        bar = ProgressBars.start(task, startStep, totalSteps, err);
     }
 
     @Override
     public void stepped(long step, double loss, double lr, double imagesPerSecond) {
         if (bar != null) {
             bar.stepTo(step);
-            bar.setExtraMessage(String.format(Locale.ROOT, " loss %.3f lr %.4f %.1f img/s%s",
+            bar.message(String.format(Locale.ROOT, " loss %.3f lr %.4f %.1f img/s%s",
                     loss, lr, imagesPerSecond, validation));
         }
     }
@@ -68,12 +40,12 @@ final class ProgressListener implements TrainingListener, AutoCloseable {
     @Override
     public void message(String message) {
         if (bar != null) {
-            bar.pause();
+            bar.raw().pause();
         }
         err.println(message);
         err.flush();
         if (bar != null) {
-            bar.resume();
+            bar.raw().resume();
         }
     }
 
