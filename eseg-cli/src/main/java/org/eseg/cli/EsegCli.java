@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             ModelsCommand.class,
             InfoCommand.class,
+            BenchmarkCommand.class,
+            ExportCommand.class,
         })
 public final class EsegCli {
 
