@@ -63,6 +63,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "2", description = "Warm-up passes (default: 2).")
     int warmup;
 
+    @Option(names = "--low-memory", description = "ONNX Runtime without its memory arena: lower peak, slower.")
+    boolean lowMemory;
+
     @Option(names = "--json", description = "End with one line of JSON: {\"runs\": [...]}.")
     boolean json;
 
@@ -73,7 +76,8 @@ final class BenchmarkCommand implements Callable<Integer> {
                 : List.of(RuntimeKind.parse(runtime));
         BenchmarkOptions options = BenchmarkOptions.builder().setInput(input).optBatch(batch).optThreads(threads)
                 .optIterations(iters).optWarmup(warmup).build();
-        RuntimeOptions runtimeOptions = RuntimeOptions.builder().optThreads(threads).optInputSize(input).build();
+        RuntimeOptions runtimeOptions = RuntimeOptions.builder().optThreads(threads).optInputSize(input)
+                .optLowMemory(lowMemory).build();
         PrintWriter out = spec.commandLine().getOut();
         List<Map<String, Object>> runs = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -8,8 +8,10 @@ public final class RuntimeOptions {
     private final int threads;
     private final ImageSize inputSize;
     private final boolean spinWait;
+    private final boolean lowMemory;
 
     private RuntimeOptions(Builder b) {
+        this.lowMemory = b.lowMemory;
         this.threads = b.threads;
         this.inputSize = b.inputSize;
         this.spinWait = b.spinWait;
@@ -53,8 +55,18 @@ public final class RuntimeOptions {
         return spinWait;
     }
 
+    /**
+     * Whether to trade speed for a lower peak (ONNX Runtime: no memory arena, no buffer planning).
+     *
+     * @return true for low memory
+     */
+    public boolean lowMemory() {
+        return lowMemory;
+    }
+
     /** Options for {@link RuntimeOptions}. */
     public static final class Builder {
+        private boolean lowMemory;
         private int threads;
         private ImageSize inputSize;
         private boolean spinWait;
@@ -93,6 +105,17 @@ public final class RuntimeOptions {
          */
         public Builder optSpinWait(boolean spin) {
             spinWait = spin;
+            return this;
+        }
+
+        /**
+         * Trades speed for memory where a runtime can (default false).
+         *
+         * @param low whether to keep the peak low
+         * @return this
+         */
+        public Builder optLowMemory(boolean low) {
+            lowMemory = low;
             return this;
         }
 
