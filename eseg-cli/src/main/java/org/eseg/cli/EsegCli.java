@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             FeaturesCommand.class,
             TrainCommand.class,
             PredictCommand.class,
+            BenchmarkCommand.class,
+            ExportCommand.class,
         })
 public final class EsegCli {
 

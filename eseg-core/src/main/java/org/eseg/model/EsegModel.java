@@ -87,6 +87,34 @@ public final class EsegModel extends AbstractBlock {
         return backbone;
     }
 
+
+    /**
+     * The extra levels P6..P9 (and the level selection).
+     *
+     * @return the extra-levels block
+     */
+    public ExtraLevels extra() {
+        return extra;
+    }
+
+    /**
+     * The decoder: a {@link BiFpnDecoder} or an {@link FpnDecoder}.
+     *
+     * @return the decoder block
+     */
+    public Block decoder() {
+        return decoder;
+    }
+
+    /**
+     * The prediction head.
+     *
+     * @return the head block
+     */
+    public SegmentationHead head() {
+        return head;
+    }
+
     /**
      * Runs encoder, extra levels and decoder.
      *

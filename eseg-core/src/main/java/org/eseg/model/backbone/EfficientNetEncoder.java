@@ -115,6 +115,35 @@ public final class EfficientNetEncoder extends AbstractBlock {
         return Collections.unmodifiableList(taps);
     }
 
+
+    /**
+     * The stem convolution.
+     *
+     * @return the stem block
+     */
+    public ConvBnAct stem() {
+        return stem;
+    }
+
+    /**
+     * The stages that were built, in order.
+     *
+     * @return the stages
+     */
+    public List<NamedSequential> stages() {
+        return Collections.unmodifiableList(stages);
+    }
+
+    /**
+     * Whether the output of a stage is one of the taps the encoder returns.
+     *
+     * @param stageIndex 0-based index into {@link #stages()}
+     * @return true if that stage's output is a tap
+     */
+    public boolean isTap(int stageIndex) {
+        return stageTaps.get(stageIndex) != null;
+    }
+
     /**
      * The channels of level {@code level}'s tap.
      *

@@ -50,6 +50,34 @@ public final class ExtraLevels extends AbstractBlock {
         this.maxLevel = maxLevel;
     }
 
+
+    /**
+     * The level of the encoder's first tap.
+     *
+     * @return e.g. 1 for EfficientNet
+     */
+    public int firstTapLevel() {
+        return firstTapLevel;
+    }
+
+    /**
+     * The lowest level returned.
+     *
+     * @return min level
+     */
+    public int minLevel() {
+        return minLevel;
+    }
+
+    /**
+     * The highest level returned.
+     *
+     * @return max level
+     */
+    public int maxLevel() {
+        return maxLevel;
+    }
+
     /**
      * Pools a map once: the step from P_i to P_(i+1).
      *
@@ -57,7 +85,14 @@ public final class ExtraLevels extends AbstractBlock {
      * @return (N, C, ceil(H/2), ceil(W/2))
      */
     public static NDArray pool(NDArray x) {
-        return Pool.avgPool2d(x, KERNEL, STRIDE, PAD, false, false);
+        // DJL 0.36's PyTorch engine ignores avgPool2d's countIncludePad flag and always divides by 9, so
+        // divide the padded average by the padded average of ones: sum / (number of real pixels).
+        Shape s = x.getShape();
+        try (NDArray ones = x.getManager().ones(new Shape(1, 1, s.get(2), s.get(3)), x.getDataType(), x.getDevice());
+                NDArray valid = Pool.avgPool2d(ones, KERNEL, STRIDE, PAD, false, true);
+                NDArray padded = Pool.avgPool2d(x, KERNEL, STRIDE, PAD, false, true)) {
+            return padded.div(valid);
+        }
     }
 
     @Override

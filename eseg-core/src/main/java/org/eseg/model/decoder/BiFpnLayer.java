@@ -66,6 +66,36 @@ public final class BiFpnLayer extends AbstractBlock {
         }
     }
 
+
+    /**
+     * The top-down node of a level.
+     *
+     * @param i level index 0..L-1 (0 = min level)
+     * @return the node, or null at the top level
+     */
+    public BiFpnNode topDown(int i) {
+        return topDown.get(i);
+    }
+
+    /**
+     * The bottom-up node of a level.
+     *
+     * @param i level index 0..L-1 (0 = min level)
+     * @return the node, or null at the bottom level
+     */
+    public BiFpnNode bottomUp(int i) {
+        return bottomUp.get(i);
+    }
+
+    /**
+     * The number of levels.
+     *
+     * @return L
+     */
+    public int levels() {
+        return levels;
+    }
+
     private static NDArray down(NDArray x, NDArray like) {
         NDArray pooled = Pool.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PAD, false);
         return Resize.nearestLike(pooled, like);

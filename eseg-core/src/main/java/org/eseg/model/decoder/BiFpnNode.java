@@ -56,6 +56,52 @@ public final class BiFpnNode extends AbstractBlock {
         bn = addChildBlock("bn", bnSpec.build());
     }
 
+
+    /**
+     * The raw fusion weights, one per input (normalised in the forward pass).
+     *
+     * @return the weights parameter
+     */
+    public Parameter weights() {
+        return weights;
+    }
+
+    /**
+     * The activation after the fusion.
+     *
+     * @return the activation
+     */
+    public Act act() {
+        return act;
+    }
+
+    /**
+     * The separable convolution.
+     *
+     * @return conv
+     */
+    public SeparableConv conv() {
+        return conv;
+    }
+
+    /**
+     * The BatchNorm after the convolution.
+     *
+     * @return bn
+     */
+    public BatchNorm bn() {
+        return bn;
+    }
+
+    /**
+     * The fast-normalized-fusion epsilon added to the weight sum.
+     *
+     * @return 1e-4
+     */
+    public static float fusionEps() {
+        return EPS;
+    }
+
     /**
      * The fused sum of the inputs, before activation and convolution.
      *

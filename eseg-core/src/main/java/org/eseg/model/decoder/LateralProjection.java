@@ -40,6 +40,16 @@ public final class LateralProjection extends AbstractBlock {
         }
     }
 
+
+    /**
+     * The projections, one per level, lowest level first.
+     *
+     * @return the per-level blocks
+     */
+    public List<ConvBnAct> perLevel() {
+        return java.util.Collections.unmodifiableList(perLevel);
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -45,6 +45,16 @@ public final class TopDownFpn extends AbstractBlock {
         }
     }
 
+
+    /**
+     * The output convolutions, one per level, lowest level first.
+     *
+     * @return the per-level blocks
+     */
+    public List<ConvBnAct> outputs() {
+        return java.util.Collections.unmodifiableList(outputs);
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {

@@ -39,6 +39,25 @@ public final class SeparableConv extends AbstractBlock {
         pointwise = addChildBlock("pw", Convs.pointwise(outChannels, true));
     }
 
+
+    /**
+     * The depthwise convolution (no bias).
+     *
+     * @return dw
+     */
+    public Conv2d depthwise() {
+        return depthwise;
+    }
+
+    /**
+     * The pointwise convolution (with bias).
+     *
+     * @return pw
+     */
+    public Conv2d pointwise() {
+        return pointwise;
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -42,6 +42,34 @@ public final class SqueezeExcite extends AbstractBlock {
         this.act = act;
     }
 
+
+    /**
+     * The 1×1 reduction.
+     *
+     * @return conv_reduce
+     */
+    public Conv2d reduce() {
+        return reduce;
+    }
+
+    /**
+     * The 1×1 expansion.
+     *
+     * @return conv_expand
+     */
+    public Conv2d expand() {
+        return expand;
+    }
+
+    /**
+     * The activation after the reduction.
+     *
+     * @return the activation
+     */
+    public Act act() {
+        return act;
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -1,0 +1,131 @@
+package org.eseg.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.eseg.infer.RuntimeKind;
+import org.eseg.infer.RuntimeOptions;
+import org.eseg.infer.Runtimes;
+import org.eseg.infer.bench.Benchmark;
+import org.eseg.infer.bench.BenchmarkOptions;
+import org.eseg.infer.bench.BenchmarkResult;
+import org.eseg.model.EsegModel;
+import org.eseg.model.complexity.Complexity;
+import org.eseg.util.ImageSize;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code eseg benchmark}: inference latency, throughput and memory of one or more runtimes. */
+@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Time inference: warm-up, then latency mean/p50/p90, images per second, achieved GMAC/s and",
+            "peak resident memory per runtime. djl = the BatchNorm-folded graph on libtorch; onnx = the",
+            "exported graph on ONNX Runtime; djl-eager = the unmodified model (for comparison).",
+            "All runtimes run in this JVM one after the other; the peak-RSS counter is reset before each.",
+        },
+        footer = {"", "Examples:",
+            "  eseg benchmark --model eseg-s --input 512x1024 --runtime all",
+            "  eseg benchmark --checkpoint model.eseg --input 1024x2048 --runtime djl --json"})
+final class BenchmarkCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelSourceMixin model;
+
+    @Option(names = "--input", paramLabel = "HxW", converter = ImageSizeConverter.class,
+            defaultValue = "512x1024", description = "Image size (default: ${DEFAULT-VALUE}).")
+    ImageSize input;
+
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Images per pass (default: 1).")
+    int batch;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Intra-op threads (default: 0 = the engine's choice, one per core).")
+    int threads;
+
+    @Option(names = "--runtime", paramLabel = "NAME", defaultValue = "all",
+            description = "djl, onnx, djl-eager or all (= djl and onnx; default: all).")
+    String runtime;
+
+    @Option(names = "--iters", paramLabel = "N", defaultValue = "10", description = "Timed passes (default: 10).")
+    int iters;
+
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2", description = "Warm-up passes (default: 2).")
+    int warmup;
+
+    @Option(names = "--low-memory", description = "ONNX Runtime without its memory arena: lower peak, slower.")
+    boolean lowMemory;
+
+    @Option(names = "--json", description = "End with one line of JSON: {\"runs\": [...]}.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        List<RuntimeKind> kinds = "all".equalsIgnoreCase(runtime.trim())
+                ? List.of(RuntimeKind.DJL, RuntimeKind.ONNX)
+                : List.of(RuntimeKind.parse(runtime));
+        BenchmarkOptions options = BenchmarkOptions.builder().setInput(input).optBatch(batch).optThreads(threads)
+                .optIterations(iters).optWarmup(warmup).build();
+        RuntimeOptions runtimeOptions = RuntimeOptions.builder().optThreads(threads).optInputSize(input)
+                .optLowMemory(lowMemory).build();
+        PrintWriter out = spec.commandLine().getOut();
+        List<Map<String, Object>> runs = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            EsegModel m = model.get().open(manager);
+            long macs = Complexity.measure(m.config(), input.height(), input.width()).total().macs();
+            out.printf(Locale.ROOT, "%s at %s, batch %d, %s MACs per image, %d warm-up + %d timed passes%n",
+                    m.config().name(), input, batch, Figures.billions(macs), warmup, iters);
+            out.printf(Locale.ROOT, "%-10s %9s %9s %9s %8s %8s %10s %10s%n",
+                    "runtime", "ms mean", "ms p50", "ms p90", "img/s", "GMAC/s", "peak MiB", "+RSS MiB");
+            out.flush();
+            for (RuntimeKind kind : kinds) {
+                BenchmarkResult r = Benchmark.run(kind.label(), m.config().name(), macs,
+                        () -> Runtimes.open(kind, m, runtimeOptions), options);
+                out.printf(Locale.ROOT, "%-10s %9.1f %9.1f %9.1f %8.2f %8.1f %10.0f %10.0f%n", r.runtime(),
+                        r.msMean(), r.msP50(), r.msP90(), r.imagesPerSecond(), r.gmacPerSecond(), r.peakRssMb(),
+                        r.rssIncreaseMb());
+                out.flush();
+                runs.add(toJson(r));
+            }
+        }
+        if (json) {
+            out.println(Json.line(Map.of("runs", runs)));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static Map<String, Object> toJson(BenchmarkResult r) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("runtime", r.runtime());
+        o.put("model", r.model());
+        o.put("input", r.input());
+        o.put("batch", r.batch());
+        o.put("threads", r.threads());
+        o.put("iters", r.iterations());
+        o.put("ms_mean", round(r.msMean()));
+        o.put("ms_p50", round(r.msP50()));
+        o.put("ms_p90", round(r.msP90()));
+        o.put("images_per_s", round(r.imagesPerSecond()));
+        o.put("gmac_per_s", round(r.gmacPerSecond()));
+        o.put("setup_ms", round(r.setupMs()));
+        o.put("peak_rss_mb", round(r.peakRssMb()));
+        o.put("rss_before_mb", round(r.rssBeforeMb()));
+        o.put("rss_increase_mb", round(r.rssIncreaseMb()));
+        return o;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

@@ -1,0 +1,226 @@
+package org.eseg.infer.onnx;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.eseg.infer.graph.ConvWeights;
+import org.eseg.infer.graph.InferenceGraph;
+import org.eseg.infer.graph.Op;
+import org.eseg.util.AtomicFiles;
+import org.eseg.util.ImageSize;
+
+/**
+ * Writes an {@link InferenceGraph} as an ONNX model: input {@code image} (N, 3, H, W) float32, output
+ * {@code logits} (N, classes, H, W). BatchNorm is already folded in the graph. Resize targets come
+ * from constants for a fixed-size export and from {@code Shape} of the map being matched for a dynamic
+ * one; nearest uses {@code asymmetric}/{@code floor} (libtorch's nearest), bilinear {@code half_pixel}
+ * (align_corners=False).
+ */
+public final class OnnxExporter {
+
+    /** The graph input's name. */
+    public static final String INPUT_NAME = "image";
+    /** The graph output's name. */
+    public static final String OUTPUT_NAME = "logits";
+
+    private final InferenceGraph graph;
+    private final OnnxExportOptions options;
+    private final ProtoMessage body = new ProtoMessage();
+    private final Map<Integer, String> hwByLevel = new HashMap<>();
+    private int counter;
+
+    private OnnxExporter(InferenceGraph graph, OnnxExportOptions options) {
+        this.graph = graph;
+        this.options = options;
+    }
+
+    /**
+     * Serialises a graph.
+     *
+     * @param graph the compiled model
+     * @param options size and opset
+     * @return the ModelProto bytes
+     */
+    public static byte[] export(InferenceGraph graph, OnnxExportOptions options) {
+        return new OnnxExporter(graph, options).model();
+    }
+
+    /**
+     * Writes a graph to a file atomically.
+     *
+     * @param graph the compiled model
+     * @param options size and opset
+     * @param file target (replaced atomically)
+     * @throws IOException if it cannot be written
+     */
+    public static void write(InferenceGraph graph, OnnxExportOptions options, Path file) throws IOException {
+        byte[] bytes = export(graph, options);
+        AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    private byte[] model() {
+        body.string(Onnx.GRAPH_NAME, graph.name());
+        body.message(Onnx.GRAPH_INPUT, Onnx.floatValueInfo(INPUT_NAME, "N", 3L, dim("H", true), dim("W", false)));
+        body.message(Onnx.GRAPH_OUTPUT, Onnx.floatValueInfo(OUTPUT_NAME, "N", (long) graph.numClasses(),
+                dim("H", true), dim("W", false)));
+        initializer(Onnx.int64Tensor("const_0", new long[] {0}));
+        initializer(Onnx.int64Tensor("const_2", new long[] {2}));
+        if (options.dynamic()) {
+            initializer(Onnx.int64Tensor("const_4", new long[] {4}));
+        }
+        for (Op op : graph.ops()) {
+            emit(op);
+        }
+        return new ProtoMessage()
+                .int64(Onnx.MODEL_IR_VERSION, irVersion(options.opset()))
+                .string(Onnx.MODEL_PRODUCER_NAME, "eseg")
+                .string(Onnx.MODEL_PRODUCER_VERSION, "0.1")
+                .message(Onnx.MODEL_GRAPH, body)
+                .message(Onnx.MODEL_OPSET_IMPORT, Onnx.opset(options.opset()))
+                .toByteArray();
+    }
+
+    /** The IR version the ONNX release that introduced an opset wrote. */
+    private static int irVersion(int opset) {
+        return opset <= 18 ? 8 : opset <= 20 ? 9 : 10;
+    }
+
+    private Object dim(String symbol, boolean height) {
+        ImageSize s = options.inputSize();
+        return s == null ? symbol : (Object) (long) (height ? s.height() : s.width());
+    }
+
+    private String name(int id) {
+        if (id == InferenceGraph.INPUT) {
+            return INPUT_NAME;
+        }
+        return id == graph.output() ? OUTPUT_NAME : "t" + id;
+    }
+
+    private String fresh(String prefix) {
+        return prefix + "_" + (counter++);
+    }
+
+    private void node(Onnx.Node n) {
+        body.message(Onnx.GRAPH_NODE, n.proto());
+    }
+
+    private void initializer(ProtoMessage tensor) {
+        body.message(Onnx.GRAPH_INITIALIZER, tensor);
+    }
+
+    private void emit(Op op) {
+        String out = name(op.output());
+        if (op instanceof Op.Conv c) {
+            conv(c, out);
+        } else if (op instanceof Op.Activation a) {
+            String x = name(a.input());
+            switch (a.kind()) {
+                case RELU -> node(new Onnx.Node("Relu", fresh("relu")).inputs(x).outputs(out));
+                case SIGMOID -> node(new Onnx.Node("Sigmoid", fresh("sigmoid")).inputs(x).outputs(out));
+                case SILU -> {
+                    String s = fresh("silu_gate");
+                    node(new Onnx.Node("Sigmoid", fresh("sigmoid")).inputs(x).outputs(s));
+                    node(new Onnx.Node("Mul", fresh("silu")).inputs(x, s).outputs(out));
+                }
+            }
+        } else if (op instanceof Op.Add a) {
+            node(new Onnx.Node("Add", fresh("add")).inputs(name(a.a()), name(a.b())).outputs(out));
+        } else if (op instanceof Op.Mul m) {
+            node(new Onnx.Node("Mul", fresh("mul")).inputs(name(m.x()), name(m.gate())).outputs(out));
+        } else if (op instanceof Op.WeightedSum ws) {
+            weightedSum(ws, out);
+        } else if (op instanceof Op.Pool p) {
+            Onnx.Node n = new Onnx.Node(p.max() ? "MaxPool" : "AveragePool", fresh(p.max() ? "maxpool" : "avgpool"))
+                    .inputs(name(p.input())).outputs(out)
+                    .attrInts("kernel_shape", 3, 3).attrInts("strides", 2, 2).attrInts("pads", 1, 1, 1, 1);
+            if (!p.max()) {
+                n.attr("count_include_pad", 0L);
+            }
+            node(n);
+        } else if (op instanceof Op.GlobalAvgPool p) {
+            node(new Onnx.Node("GlobalAveragePool", fresh("gap")).inputs(name(p.input())).outputs(out));
+        } else if (op instanceof Op.Resize r) {
+            resize(r, out);
+        } else {
+            throw new IllegalStateException("unknown op " + op);
+        }
+    }
+
+    private void conv(Op.Conv c, String out) {
+        ConvWeights w = c.weights();
+        String id = fresh("conv");
+        String wName = id + ".weight";
+        initializer(Onnx.floatTensor(wName, w.weightShape(), w.weight()));
+        Onnx.Node n = new Onnx.Node("Conv", id).outputs(out)
+                .attrInts("kernel_shape", w.kernel(), w.kernel())
+                .attrInts("strides", w.stride(), w.stride())
+                .attrInts("pads", w.padding(), w.padding(), w.padding(), w.padding())
+                .attrInts("dilations", 1, 1)
+                .attr("group", (long) w.groups());
+        if (w.bias() != null) {
+            String bName = id + ".bias";
+            initializer(Onnx.floatTensor(bName, new long[] {w.outChannels()}, w.bias()));
+            n.inputs(name(c.input()), wName, bName);
+        } else {
+            n.inputs(name(c.input()), wName);
+        }
+        node(n);
+    }
+
+    private void weightedSum(Op.WeightedSum ws, String out) {
+        String sum = null;
+        int[] maps = ws.maps();
+        for (int j = 0; j < maps.length; j++) {
+            String c = fresh("fusion_weight");
+            initializer(Onnx.floatTensor(c, new long[0], new float[] {ws.weights()[j]}));
+            String term = j == 0 && maps.length == 1 ? out : fresh("term");
+            node(new Onnx.Node("Mul", fresh("scale")).inputs(name(maps[j]), c).outputs(term));
+            if (sum == null) {
+                sum = term;
+            } else {
+                String next = j == maps.length - 1 ? out : fresh("sum");
+                node(new Onnx.Node("Add", fresh("add")).inputs(sum, term).outputs(next));
+                sum = next;
+            }
+        }
+    }
+
+    private void resize(Op.Resize r, String out) {
+        String x = name(r.input());
+        // sizes = (N, C) of the input, then the target H and W.
+        String shape = fresh("shape");
+        node(new Onnx.Node("Shape", fresh("shape")).inputs(x).outputs(shape));
+        String nc = fresh("nc");
+        node(new Onnx.Node("Slice", fresh("slice")).inputs(shape, "const_0", "const_2").outputs(nc));
+        String sizes = fresh("sizes");
+        node(new Onnx.Node("Concat", fresh("concat")).inputs(nc, targetHw(r)).outputs(sizes).attr("axis", 0L));
+        Onnx.Node n = new Onnx.Node("Resize", fresh("resize")).inputs(x, "", "", sizes).outputs(out);
+        if (r.bilinear()) {
+            n.attr("mode", "linear").attr("coordinate_transformation_mode", "half_pixel");
+        } else {
+            n.attr("mode", "nearest").attr("coordinate_transformation_mode", "asymmetric")
+                    .attr("nearest_mode", "floor");
+        }
+        node(n);
+    }
+
+    /** The target (H, W) of a resize: a constant for a fixed size, the matched map's shape otherwise. */
+    private String targetHw(Op.Resize r) {
+        int level = graph.level(r.like());
+        return hwByLevel.computeIfAbsent(level, l -> {
+            String hw = "hw_level" + l;
+            ImageSize s = options.inputSize();
+            if (s != null) {
+                initializer(Onnx.int64Tensor(hw, new long[] {
+                    InferenceGraph.sizeAt(s.height(), l), InferenceGraph.sizeAt(s.width(), l)}));
+            } else {
+                String shape = fresh("shape");
+                node(new Onnx.Node("Shape", fresh("shape")).inputs(name(r.like())).outputs(shape));
+                node(new Onnx.Node("Slice", fresh("slice")).inputs(shape, "const_2", "const_4").outputs(hw));
+            }
+            return hw;
+        });
+    }
+}
