@@ -18,6 +18,7 @@ import org.eseg.model.decoder.DecoderKind;
 import org.eseg.model.decoder.FpnDecoder;
 import org.eseg.model.head.SegmentationHead;
 import org.eseg.model.layers.Act;
+import org.eseg.model.layers.ConvInit;
 import org.eseg.model.layers.Resize;
 
 /**
@@ -52,8 +53,8 @@ public final class EsegModel extends AbstractBlock {
                 : new FpnDecoder(config.minLevel(), config.levels(), config.decoder(), act, config.batchNorm()));
         head = addChildBlock("head", new SegmentationHead(
                 config.levels(), config.decoder().width(), config.numClasses(), act, config.batchNorm()));
-        // He-normal (fan-out) for every convolution, as EfficientNet; BN, biases and fusion weights keep
-        // their own initialisers.
+        // A placeholder draw that initialize() replaces with ConvInit's group-aware He-normal; BN, biases
+        // and fusion weights keep their own initialisers.
         setInitializer(
                 new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2),
                 Parameter.Type.WEIGHT);
@@ -145,6 +146,20 @@ public final class EsegModel extends AbstractBlock {
         if (s.dimension() != 4 || s.get(1) != 3 || s.get(2) < 1 || s.get(3) < 1) {
             throw new IllegalArgumentException("ESeg expects images of shape (N, 3, H, W), got " + s);
         }
+    }
+
+    /**
+     * Initialises every parameter for inputs of the given shape; convolutions get EfficientNet's
+     * He-normal fan-out draws (see {@link ConvInit}).
+     *
+     * @param manager owns the parameters
+     * @param dataType their type
+     * @param inputShapes one shape (N, 3, H, W)
+     */
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        super.initialize(manager, dataType, inputShapes);
+        ConvInit.heNormalFanOut(this);
     }
 
     @Override
