@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             DatasetCommand.class,
             ImportBackboneCommand.class,
             FeaturesCommand.class,
+            DemoCommand.class,
             TrainCommand.class,
             PredictCommand.class,
             BenchmarkCommand.class,

@@ -154,6 +154,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--backbone-weights", paramLabel = "FILE", description = "ImageNet backbone from 'eseg import-backbone'.")
     Path backboneWeights;
 
+    @Option(names = "--max-minutes", paramLabel = "M",
+            description = "End training after M minutes (validation and checkpoint still run).")
+    Double maxMinutes;
+
     @Option(names = "--skip-bad", negatable = true, description = "Skip unreadable image/mask pairs (counted) instead of failing.")
     Boolean skipBad;
 
@@ -239,6 +243,9 @@ final class TrainCommand implements Callable<Integer> {
         flags.put("initFrom", initFrom);
         flags.put("backboneWeights", backboneWeights);
         flags.put("skipBad", skipBad);
+        if (maxMinutes != null) {
+            flags.put("timeLimitSeconds", Math.round(maxMinutes * 60));
+        }
         TrainOptions.merge(tree, flags);
         for (String required : new String[] {"dataset", "data", "out"}) {
             if (tree.get(required) == null || tree.get(required).isNull()) {

@@ -57,6 +57,7 @@ import org.eseg.data.DatasetKind;
  * @param backboneWeights imported ImageNet backbone weights
  * @param skipBad skip unreadable pairs instead of failing
  * @param evalLimit validate on at most this many images (0: all)
+ * @param timeLimitSeconds end training (validate, checkpoint) once this much time has passed (0: none)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record TrainOptions(
@@ -97,7 +98,8 @@ public record TrainOptions(
         String initFrom,
         String backboneWeights,
         boolean skipBad,
-        int evalLimit) {
+        int evalLimit,
+        long timeLimitSeconds) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -138,6 +140,7 @@ public record TrainOptions(
         require(dropPath == null || (dropPath >= 0 && dropPath < 1), "drop path must be in [0, 1), got " + dropPath);
         require(threads >= 0, "threads must be >= 0, got " + threads);
         require(evalLimit >= 0, "eval limit must be >= 0, got " + evalLimit);
+        require(timeLimitSeconds >= 0, "time limit must be >= 0, got " + timeLimitSeconds);
         return this;
     }
 
@@ -192,6 +195,7 @@ public record TrainOptions(
         n.putNull("backboneWeights");
         n.put("skipBad", false);
         n.put("evalLimit", 0);
+        n.put("timeLimitSeconds", 0);
         return n;
     }
 

@@ -175,6 +175,7 @@ public final class Trainer {
         private double lastLoss = Double.NaN;
         private double bestMiou = Double.NaN;
         private SegmentationMetrics lastValidation;
+        private ConfusionMatrix lastConfusion;
         private Path lastCheckpoint;
 
         Loop(Path runDir, TrainingData data, NDManager manager) throws IOException {
@@ -272,7 +273,13 @@ public final class Trainer {
             long imagesSinceReport = 0;
             long reportStart = System.nanoTime();
             boolean interrupted = false;
+            long deadline = options.timeLimitSeconds() > 0
+                    ? System.nanoTime() + options.timeLimitSeconds() * 1_000_000_000L : Long.MAX_VALUE;
             while (step < totalSteps) {
+                if (System.nanoTime() > deadline) {
+                    listener.message("time limit of " + options.timeLimitSeconds() + " s reached at step " + step);
+                    break;
+                }
                 if (stopRequested.get()) {
                     interrupted = true;
                     listener.message("stop requested: writing a checkpoint at step " + step);
@@ -320,7 +327,7 @@ public final class Trainer {
                 validate();
             }
             checkpoint();
-            return new TrainingResult(runDir, lastCheckpoint, step, lastLoss, lastValidation, interrupted);
+            return new TrainingResult(runDir, lastCheckpoint, step, lastLoss, lastValidation, lastConfusion, interrupted);
         }
 
         private long lastSavedStep;
@@ -357,6 +364,7 @@ public final class Trainer {
             ConfusionMatrix cm = Evaluator.evaluate(evalModel, data.validation(), options.evalLimit(), manager, null);
             SegmentationMetrics m = cm.metrics();
             lastValidation = m;
+            lastConfusion = cm;
             if (Double.isNaN(bestMiou) || m.meanIou() > bestMiou) {
                 bestMiou = m.meanIou();
             }

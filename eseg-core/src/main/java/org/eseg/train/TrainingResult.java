@@ -1,6 +1,7 @@
 package org.eseg.train;
 
 import java.nio.file.Path;
+import org.eseg.eval.ConfusionMatrix;
 import org.eseg.eval.SegmentationMetrics;
 
 /**
@@ -11,7 +12,9 @@ import org.eseg.eval.SegmentationMetrics;
  * @param steps steps done
  * @param lastLoss the last step's loss
  * @param validation the last validation (null if none ran)
+ * @param confusion the last validation's confusion matrix (null if none ran)
  * @param interrupted whether a stop was requested before the last step
  */
 public record TrainingResult(
-        Path runDir, Path checkpoint, long steps, double lastLoss, SegmentationMetrics validation, boolean interrupted) {}
+        Path runDir, Path checkpoint, long steps, double lastLoss, SegmentationMetrics validation, ConfusionMatrix confusion,
+        boolean interrupted) {}
