@@ -142,6 +142,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--drop-path", paramLabel = "RATE", description = "Encoder stochastic-depth rate (default 0.2).")
     Double dropPath;
 
+    @Option(names = "--bn-momentum", paramLabel = "M",
+            description = "BatchNorm momentum, PyTorch-style (default 0.01; ~0.1 for short runs).")
+    Double bnMomentum;
+
     @Option(names = "--threads", paramLabel = "N", description = "Intra-op CPU threads (default: all cores).")
     Integer threads;
 
@@ -239,6 +243,7 @@ final class TrainCommand implements Callable<Integer> {
         flags.put("gradClip", gradClip);
         flags.put("dropPath", dropPath);
         flags.put("threads", threads);
+        flags.put("bnMomentum", bnMomentum);
         flags.put("pseudoData", pseudoData);
         flags.put("initFrom", initFrom);
         flags.put("backboneWeights", backboneWeights);

@@ -67,6 +67,7 @@ public final class Demo {
         v.put("lr", 0.06);
         v.put("warmupSteps", Math.min(20, steps / 10));
         v.put("emaDecay", 0.99);
+        v.put("bnMomentum", 0.1);
         v.put("scaleMin", 0.75);
         v.put("scaleMax", 1.5);
         v.put("seed", o.seed());

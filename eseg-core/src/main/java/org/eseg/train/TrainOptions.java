@@ -58,6 +58,8 @@ import org.eseg.data.DatasetKind;
  * @param skipBad skip unreadable pairs instead of failing
  * @param evalLimit validate on at most this many images (0: all)
  * @param timeLimitSeconds end training (validate, checkpoint) once this much time has passed (0: none)
+ * @param bnMomentum BatchNorm momentum, PyTorch-style (null: the model's, 0.01); short runs want ~0.1 so
+ *     that the running statistics used at evaluation catch up with the weights
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record TrainOptions(
@@ -99,7 +101,8 @@ public record TrainOptions(
         String backboneWeights,
         boolean skipBad,
         int evalLimit,
-        long timeLimitSeconds) {
+        long timeLimitSeconds,
+        Double bnMomentum) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -141,6 +144,7 @@ public record TrainOptions(
         require(threads >= 0, "threads must be >= 0, got " + threads);
         require(evalLimit >= 0, "eval limit must be >= 0, got " + evalLimit);
         require(timeLimitSeconds >= 0, "time limit must be >= 0, got " + timeLimitSeconds);
+        require(bnMomentum == null || (bnMomentum > 0 && bnMomentum < 1), "bn momentum must be in (0, 1), got " + bnMomentum);
         return this;
     }
 
@@ -196,6 +200,7 @@ public record TrainOptions(
         n.put("skipBad", false);
         n.put("evalLimit", 0);
         n.put("timeLimitSeconds", 0);
+        n.putNull("bnMomentum");
         return n;
     }
 

@@ -29,6 +29,7 @@ import org.eseg.model.EsegModel;
 import org.eseg.model.EsegVariants;
 import org.eseg.model.io.ModelFile;
 import org.eseg.model.backbone.BackboneConfig;
+import org.eseg.model.layers.BatchNormSpec;
 import org.eseg.model.layers.DropPath;
 import org.eseg.model.pretrained.BackboneWeights;
 import org.eseg.model.pretrained.BackboneWeightsInfo;
@@ -154,6 +155,9 @@ public final class Trainer {
         }
         if (options.dropPath() != null) {
             c = c.withBackbone(c.backbone().withDropPath(options.dropPath()));
+        }
+        if (options.bnMomentum() != null) {
+            c = c.withBatchNorm(new BatchNormSpec(c.batchNorm().eps(), options.bnMomentum()));
         }
         return c;
     }
@@ -311,6 +315,7 @@ public final class Trainer {
                     line.put("lr", lr);
                     line.put("images_per_s", ips);
                     line.put("rss_mb", ResourceUsage.residentMegabytes());
+                    line.put("heap_mb", ResourceUsage.heapCommittedMegabytes());
                     log.append(line);
                     listener.stepped(step, value, lr, ips);
                     imagesSinceReport = 0;

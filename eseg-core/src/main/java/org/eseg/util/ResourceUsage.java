@@ -27,6 +27,16 @@ public final class ResourceUsage {
         return statusField("VmHWM:");
     }
 
+    /**
+     * Memory the JVM has committed for its heap (part of the resident set; it grows until the
+     * collector settles, which is not a native leak).
+     *
+     * @return megabytes
+     */
+    public static double heapCommittedMegabytes() {
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1048576.0;
+    }
+
     private static double statusField(String key) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -198,7 +198,14 @@ public final class ModelFile {
         return path;
     }
 
-    private static ZipFile open(Path path) throws IOException {
+    /**
+     * Opens an eseg zip file (model, checkpoint or run folder).
+     *
+     * @param path the file or run folder
+     * @return the open zip
+     * @throws IOException naming the file if it is missing, truncated or not a zip
+     */
+    public static ZipFile open(Path path) throws IOException {
         Path file = resolve(path);
         try {
             return new ZipFile(file.toFile());
@@ -207,10 +214,19 @@ public final class ModelFile {
         }
     }
 
-    private static byte[] read(ZipFile zip, Path file, String entry) throws IOException {
+    /**
+     * Reads one entry of an eseg zip file.
+     *
+     * @param zip the open file
+     * @param file its path, for messages
+     * @param entry the entry name
+     * @return its bytes
+     * @throws IOException naming the file and entry if it is missing or corrupt
+     */
+    public static byte[] read(ZipFile zip, Path file, String entry) throws IOException {
         ZipEntry e = zip.getEntry(entry);
         if (e == null) {
-            throw new IOException(file + ": not an eseg model file (no " + entry + ")");
+            throw new IOException(file + ": not an eseg model file or training checkpoint (no " + entry + ")");
         }
         try (InputStream in = zip.getInputStream(e)) {
             return in.readAllBytes();

@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.eseg.data.ClassInfo;
 import org.eseg.model.EsegConfig;
@@ -142,22 +140,10 @@ public record Checkpoint(
     }
 
     private static ZipFile open(Path file) throws IOException {
-        try {
-            return new ZipFile(file.toFile());
-        } catch (IOException e) {
-            throw new IOException(file + ": not an eseg checkpoint or truncated (" + e.getMessage() + ")", e);
-        }
+        return ModelFile.open(file);
     }
 
     private static byte[] entry(ZipFile zip, Path file, String name) throws IOException {
-        ZipEntry e = zip.getEntry(name);
-        if (e == null) {
-            throw new IOException(file + ": not a training checkpoint (no " + name + ")");
-        }
-        try (InputStream in = zip.getInputStream(e)) {
-            return in.readAllBytes();
-        } catch (IOException ex) {
-            throw new IOException(file + ": entry " + name + " is corrupt (" + ex.getMessage() + ")", ex);
-        }
+        return ModelFile.read(zip, file, name);
     }
 }
