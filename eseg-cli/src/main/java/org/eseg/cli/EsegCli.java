@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             FeaturesCommand.class,
             TrainCommand.class,
             PredictCommand.class,
+            EvalCommand.class,
+            PseudoLabelCommand.class,
         })
 public final class EsegCli {
 
