@@ -16,7 +16,7 @@ import org.eseg.model.EsegModel;
  * a {@link SegmenterTranslator}:
  *
  * <pre>{@code
- * Model model = Model.newInstance("eseg");
+ * Model model = Model.newInstance("eseg", "PyTorch");
  * model.setBlock(new SegmentationBlock(esegModel, InferenceOptions.DEFAULT));
  * Predictor<Image, Segmentation> predictor = model.newPredictor(new SegmenterTranslator());
  * }</pre>

@@ -185,7 +185,7 @@ public final class Segmenter implements AutoCloseable {
      * @return a new model; close it
      */
     public Model djlModel(InferenceOptions options) {
-        Model m = Model.newInstance("eseg");
+        Model m = Model.newInstance("eseg", "PyTorch"); // the engine the weights live on
         m.setBlock(new SegmentationBlock(model, options));
         return m;
     }

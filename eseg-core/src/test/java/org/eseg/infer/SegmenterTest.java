@@ -119,7 +119,7 @@ class SegmenterTest {
                     img.setRGB(x, y, ((int) rgb.get(0, y, x) << 16) | ((int) rgb.get(1, y, x) << 8) | (int) rgb.get(2, y, x));
                 }
             }
-            try (Model model = Model.newInstance("eseg")) {
+            try (Model model = Model.newInstance("eseg", "PyTorch")) {
                 model.setBlock(new SegmentationBlock(eseg, InferenceOptions.DEFAULT));
                 try (Predictor<Image, Segmentation> p = model.newPredictor(new SegmenterTranslator())) {
                     Segmentation got = p.predict(ImageFactory.getInstance().fromImage(img));
