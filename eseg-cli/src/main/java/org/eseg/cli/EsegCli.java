@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             PredictCommand.class,
             BenchmarkCommand.class,
             ExportCommand.class,
+            EvalCommand.class,
+            PseudoLabelCommand.class,
         })
 public final class EsegCli {
 

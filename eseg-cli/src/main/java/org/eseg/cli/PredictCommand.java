@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.eseg.infer.InferenceOptions;
 import org.eseg.infer.PredictionWriter;
 import org.eseg.infer.Segmenter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Spec;
         },
         footer = {"", "Examples:",
             "  eseg predict --checkpoint runs/city street.png --out preds --overlay",
-            "  eseg predict --checkpoint runs/city/latest.eseg photos/ --out preds --alpha 0.6"})
+            "  eseg predict --checkpoint runs/city/latest.eseg photos/ --out preds --alpha 0.6",
+            "  eseg predict --checkpoint runs/city street.png --out preds --scales 0.5,1.0,2.0 --flip"})
 final class PredictCommand implements Callable<Integer> {
 
     @Spec
@@ -46,17 +49,21 @@ final class PredictCommand implements Callable<Integer> {
             description = "Mask weight in the overlay, 0..1 (default ${DEFAULT-VALUE}).")
     double alpha;
 
+    @Mixin
+    InferenceOptionsMixin inference;
+
     @Override
     public Integer call() throws IOException {
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException("--alpha must be in [0, 1], got " + alpha);
         }
+        InferenceOptions options = inference.get(List.of(1.0));
         PredictionWriter.checkWritable(out);
         List<Path> files = PredictionWriter.expand(inputs);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (Segmenter segmenter = Segmenter.load(checkpoint)) {
-            PredictionWriter writer = new PredictionWriter(segmenter, out, overlay ? alpha : null);
+            PredictionWriter writer = new PredictionWriter(segmenter, options, out, overlay ? alpha : null);
             PredictionWriter.Report r;
             try (ProgressBars.Bar bar = ProgressBars.start("predict", files.size(), err)) {
                 r = writer.write(files, bar::stepTo);

@@ -15,6 +15,16 @@ public enum DatasetKind {
     FOLDER;
 
     /**
+     * The validation split this layout usually has: {@code val} (Cityscapes, folder) or {@code validation}
+     * (ADE20K).
+     *
+     * @return the split name
+     */
+    public String validationSplit() {
+        return this == ADE20K ? "validation" : "val";
+    }
+
+    /**
      * Opens a dataset of this layout.
      *
      * @param root the dataset root

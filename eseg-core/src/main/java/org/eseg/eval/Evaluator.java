@@ -7,9 +7,13 @@ import java.util.function.IntConsumer;
 import org.eseg.data.Dataset;
 import org.eseg.data.LabeledImage;
 import org.eseg.infer.Inference;
+import org.eseg.infer.InferenceOptions;
 import org.eseg.model.EsegModel;
 
-/** Single-scale whole-image evaluation: the paper's protocol (no flip, no resizing). */
+/**
+ * Evaluation over a dataset. The default is the paper's protocol: single scale, no flip, whole image; multi-scale
+ * and flip test-time augmentation and sliding windows are {@link InferenceOptions}.
+ */
 public final class Evaluator {
 
     private Evaluator() {}
@@ -26,6 +30,23 @@ public final class Evaluator {
      */
     public static ConfusionMatrix evaluate(
             EsegModel model, Dataset dataset, int limit, NDManager manager, IntConsumer progress) {
+        return evaluate(model, dataset, limit, InferenceOptions.DEFAULT, manager, progress);
+    }
+
+    /**
+     * Runs a model over a dataset with test-time augmentation or sliding windows and accumulates the confusion
+     * matrix. The prediction of a pixel is the class with the highest averaged probability.
+     *
+     * @param model the model (its class count must equal the dataset's)
+     * @param dataset the images and masks
+     * @param limit evaluate at most this many images (0: all)
+     * @param options scales, flip and window
+     * @param manager parent of the per-image managers
+     * @param progress called with the number of images done so far (may be null)
+     * @return the confusion matrix
+     */
+    public static ConfusionMatrix evaluate(EsegModel model, Dataset dataset, int limit, InferenceOptions options,
+            NDManager manager, IntConsumer progress) {
         int classes = dataset.classes().size();
         if (model.config().numClasses() != classes) {
             throw new IllegalArgumentException("the model predicts " + model.config().numClasses()
@@ -36,7 +57,8 @@ public final class Evaluator {
         for (int i = 0; i < n; i++) {
             LabeledImage s = dataset.load(i);
             try (NDManager m = manager.newSubManager()) {
-                NDArray pred = Inference.logits(model, Inference.toInput(s.image(), m)).argMax(1);
+                // The same path as Segmenter: equal predictions, including ties.
+                NDArray pred = Inference.probabilities(model, Inference.toInput(s.image(), m), options).argMax(1);
                 byte[] bytes = s.mask().labels();
                 int[] labels = new int[bytes.length];
                 for (int j = 0; j < labels.length; j++) {

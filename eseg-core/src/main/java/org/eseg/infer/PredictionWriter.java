@@ -24,6 +24,7 @@ public final class PredictionWriter {
     private final Segmenter segmenter;
     private final Path out;
     private final Double overlayAlpha;
+    private final InferenceOptions options;
 
     /** One input that could not be processed. */
     public record Failure(Path file, String message) {}
@@ -40,7 +41,23 @@ public final class PredictionWriter {
      * @throws IOException naming the folder if it cannot be created or written
      */
     public PredictionWriter(Segmenter segmenter, Path out, Double overlayAlpha) throws IOException {
+        this(segmenter, InferenceOptions.DEFAULT, out, overlayAlpha);
+    }
+
+    /**
+     * Creates the writer with test-time augmentation or sliding windows; checks at once that the output folder
+     * can be written.
+     *
+     * @param segmenter the model
+     * @param options scales, flip and window
+     * @param out output folder (created if needed)
+     * @param overlayAlpha mask weight of the overlay, or null for no overlay
+     * @throws IOException naming the folder if it cannot be created or written
+     */
+    public PredictionWriter(Segmenter segmenter, InferenceOptions options, Path out, Double overlayAlpha)
+            throws IOException {
         this.segmenter = segmenter;
+        this.options = options;
         this.out = out;
         this.overlayAlpha = overlayAlpha;
         checkWritable(out);
@@ -146,7 +163,7 @@ public final class PredictionWriter {
      */
     public Segmentation write(Path file) throws IOException {
         RgbImage image = ImageFiles.readRgb(file);
-        Segmentation s = segmenter.segment(image);
+        Segmentation s = segmenter.segment(image, options);
         String stem = stem(file);
         int h = s.height();
         int w = s.width();

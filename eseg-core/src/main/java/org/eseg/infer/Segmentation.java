@@ -1,5 +1,9 @@
 package org.eseg.infer;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
 /**
  * A per-pixel prediction for one image.
  *
@@ -9,6 +13,65 @@ package org.eseg.infer;
  * @param confidence the softmax probability of the predicted class of each pixel
  */
 public record Segmentation(int height, int width, byte[] labels, float[] confidence) {
+
+    /** Validates the sizes. */
+    public Segmentation {
+        if (labels.length != height * width || confidence.length != height * width) {
+            throw new IllegalArgumentException("expected " + height * width + " labels and confidences for "
+                    + height + "x" + width + ", got " + labels.length + " and " + confidence.length);
+        }
+    }
+
+    /**
+     * The most probable class of each pixel of a probability map.
+     *
+     * @param probabilities (1, C, H, W) or (C, H, W); C at most 255
+     * @return labels (the first class on ties) and their probabilities
+     */
+    public static Segmentation fromProbabilities(NDArray probabilities) {
+        Shape s = probabilities.getShape();
+        NDArray p = s.dimension() == 4 ? probabilities.squeeze(0) : probabilities;
+        if (p.getShape().dimension() != 3) {
+            throw new IllegalArgumentException("expected probabilities of shape (1, C, H, W), got " + s);
+        }
+        byte[] labels = p.argMax(0).toType(DataType.UINT8, false).toByteArray();
+        float[] confidence = p.max(new int[] {0}).toType(DataType.FLOAT32, false).toFloatArray();
+        return new Segmentation(Math.toIntExact(p.getShape().get(1)), Math.toIntExact(p.getShape().get(2)),
+                labels, confidence);
+    }
+
+    /**
+     * The most probable class of each pixel of a probability map held in Java.
+     *
+     * @param probabilities (C, H, W) row-major
+     * @param classes C, at most 255
+     * @param height H
+     * @param width W
+     * @return labels (the first class on ties) and their probabilities
+     */
+    public static Segmentation fromProbabilities(float[] probabilities, int classes, int height, int width) {
+        int n = height * width;
+        if (probabilities.length != classes * n) {
+            throw new IllegalArgumentException("expected " + classes * n + " probabilities for " + classes
+                    + " classes at " + height + "x" + width + ", got " + probabilities.length);
+        }
+        byte[] labels = new byte[n];
+        float[] confidence = new float[n];
+        for (int i = 0; i < n; i++) {
+            int best = 0;
+            float max = probabilities[i];
+            for (int c = 1; c < classes; c++) {
+                float v = probabilities[c * n + i];
+                if (v > max) {
+                    max = v;
+                    best = c;
+                }
+            }
+            labels[i] = (byte) best;
+            confidence[i] = max;
+        }
+        return new Segmentation(height, width, labels, confidence);
+    }
 
     /**
      * The class of one pixel.

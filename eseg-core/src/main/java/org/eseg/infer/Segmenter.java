@@ -1,9 +1,7 @@
 package org.eseg.infer;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
+import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,8 +21,12 @@ import org.eseg.train.checkpoint.Checkpoint;
  * try (Segmenter s = Segmenter.load(Path.of("runs/city"))) {
  *     Segmentation seg = s.segment(ImageIO.read(file));
  *     int cls = seg.label(y, x);
+ *     Segmentation tta = s.segment(ImageFiles.readRgb(file), InferenceOptions.multiScaleFlip());
  * }
  * }</pre>
+ *
+ * <p>The DJL way ({@code Model} and {@code Predictor}) is {@link #djlModel} with a {@link SegmenterTranslator};
+ * a DJL {@code Predictor} is for one thread, the segmenter for any number.
  */
 public final class Segmenter implements AutoCloseable {
 
@@ -53,17 +55,27 @@ public final class Segmenter implements AutoCloseable {
             ClassInfo classes = Checkpoint.readClasses(path);
             if (classes == null) {
                 int n = model.config().numClasses();
-                java.util.List<String> names = new java.util.ArrayList<>();
-                for (int i = 0; i < n; i++) {
-                    names.add("class" + i);
-                }
-                classes = new ClassInfo(names, ClassInfo.defaultPalette(n));
+                classes = defaultClasses(n);
             }
             return new Segmenter(manager, model, classes);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
         }
+    }
+
+    /**
+     * Names for a model file without a class list: {@code class0}, {@code class1}, ... with the default palette.
+     *
+     * @param n the class count
+     * @return the classes
+     */
+    public static ClassInfo defaultClasses(int n) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add("class" + i);
+        }
+        return new ClassInfo(names, ClassInfo.defaultPalette(n));
     }
 
     /**
@@ -101,18 +113,25 @@ public final class Segmenter implements AutoCloseable {
     }
 
     /**
-     * Segments an image.
+     * Segments an image with one whole-image pass (the paper's protocol).
      *
      * @param image RGB in [0, 255]
      * @return labels and confidences at the image's size
      */
     public Segmentation segment(RgbImage image) {
+        return segment(image, InferenceOptions.DEFAULT);
+    }
+
+    /**
+     * Segments an image with test-time augmentation and/or sliding windows.
+     *
+     * @param image RGB in [0, 255]
+     * @param options scales, flip and window
+     * @return labels and confidences (averaged probabilities) at the image's size
+     */
+    public Segmentation segment(RgbImage image, InferenceOptions options) {
         try (NDManager m = manager.newSubManager()) {
-            NDArray probs = Inference.logits(model, Inference.toInput(image, m)).softmax(1);
-            NDList best = new NDList(probs.argMax(1), probs.max(new int[] {1}));
-            byte[] labels = best.get(0).toType(DataType.UINT8, false).toByteArray();
-            float[] confidence = best.get(1).toFloatArray();
-            return new Segmentation(image.height(), image.width(), labels, confidence);
+            return Segmentation.fromProbabilities(Inference.probabilities(model, Inference.toInput(image, m), options));
         }
     }
 
@@ -127,15 +146,48 @@ public final class Segmenter implements AutoCloseable {
     }
 
     /**
-     * Class probabilities of every pixel.
+     * Class probabilities of every pixel, one whole-image pass.
      *
      * @param image RGB in [0, 255]
      * @return (classes, H, W) row-major softmax probabilities
      */
     public float[] probabilities(RgbImage image) {
+        return probabilities(image, InferenceOptions.DEFAULT);
+    }
+
+    /**
+     * Class probabilities of every pixel, averaged over the test-time augmentations.
+     *
+     * @param image RGB in [0, 255]
+     * @param options scales, flip and window
+     * @return (classes, H, W) row-major probabilities
+     */
+    public float[] probabilities(RgbImage image, InferenceOptions options) {
         try (NDManager m = manager.newSubManager()) {
-            return Inference.logits(model, Inference.toInput(image, m)).softmax(1).toFloatArray();
+            return Inference.probabilities(model, Inference.toInput(image, m), options).toFloatArray();
         }
+    }
+
+    /**
+     * A DJL {@link Model} whose block is this segmenter's network with the given options (a
+     * {@link SegmentationBlock}); make predictors from it with a {@link SegmenterTranslator}:
+     *
+     * <pre>{@code
+     * try (Model model = segmenter.djlModel(InferenceOptions.DEFAULT);
+     *         Predictor<Image, Segmentation> p = model.newPredictor(new SegmenterTranslator())) {
+     *     Segmentation seg = p.predict(ImageFactory.getInstance().fromFile(file));
+     * }
+     * }</pre>
+     *
+     * The weights stay owned by the segmenter: close the model before the segmenter.
+     *
+     * @param options scales, flip and window
+     * @return a new model; close it
+     */
+    public Model djlModel(InferenceOptions options) {
+        Model m = Model.newInstance("eseg", "PyTorch"); // the engine the weights live on
+        m.setBlock(new SegmentationBlock(model, options));
+        return m;
     }
 
     @Override

@@ -20,15 +20,6 @@ import org.eseg.data.transform.Augmentation;
  */
 record TrainingData(Dataset train, Dataset validation, Dataset pseudo, DataLoader loader) implements AutoCloseable {
 
-    /** The validation split each layout usually has. */
-    private static String defaultValSplit(DatasetKind kind) {
-        return switch (kind) {
-            case CITYSCAPES -> "val";
-            case ADE20K -> "validation";
-            case FOLDER -> "val";
-        };
-    }
-
     static TrainingData open(TrainOptions o, LoaderState start) {
         Path root = Path.of(o.data());
         if (!Files.isDirectory(root)) {
@@ -72,7 +63,7 @@ record TrainingData(Dataset train, Dataset validation, Dataset pseudo, DataLoade
         }
         boolean explicit = split != null;
         try {
-            Dataset v = o.dataset().open(root, explicit ? split : defaultValSplit(o.dataset()), classesFile, o.skipBad());
+            Dataset v = o.dataset().open(root, explicit ? split : o.dataset().validationSplit(), classesFile, o.skipBad());
             return v.size() == 0 && !explicit ? null : v;
         } catch (DataException | IllegalArgumentException e) {
             if (explicit) {

@@ -25,6 +25,12 @@ public final class FolderDataset {
     /** The default class list file name in the dataset root. */
     public static final String CLASSES_FILE = "classes.txt";
 
+    /** The folder of images in the dataset root. */
+    public static final String IMAGES_DIR = "images";
+
+    /** The folder of masks in the dataset root. */
+    public static final String MASKS_DIR = "masks";
+
     /**
      * Starts a reader.
      *
@@ -100,8 +106,8 @@ public final class FolderDataset {
          * @return the dataset
          */
         public PairedDataset build() {
-            Path imgDir = split == null ? root.resolve("images") : root.resolve("images").resolve(split);
-            Path maskDir = split == null ? root.resolve("masks") : root.resolve("masks").resolve(split);
+            Path imgDir = split == null ? root.resolve(IMAGES_DIR) : root.resolve(IMAGES_DIR).resolve(split);
+            Path maskDir = split == null ? root.resolve(MASKS_DIR) : root.resolve(MASKS_DIR).resolve(split);
             if (!Files.isDirectory(imgDir)) {
                 throw new DataException(imgDir, "folder not found (expected images/ and masks/ under " + root + ")");
             }

@@ -1,0 +1,175 @@
+package org.eseg.cli;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.eseg.data.Dataset;
+import org.eseg.data.DatasetKind;
+import org.eseg.data.folder.FolderDataset;
+import org.eseg.eval.ConfusionHeatMap;
+import org.eseg.eval.ConfusionMatrix;
+import org.eseg.eval.Evaluator;
+import org.eseg.eval.MetricsTable;
+import org.eseg.eval.SegmentationMetrics;
+import org.eseg.infer.InferenceOptions;
+import org.eseg.infer.PredictionWriter;
+import org.eseg.infer.Segmenter;
+import org.eseg.util.AtomicFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code eseg eval}: IoU per class, mIoU, accuracies and the confusion matrix of a checkpoint on a dataset. */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Evaluate a checkpoint on a labelled split: per-class IoU and accuracy, mIoU, pixel accuracy and mean",
+            "class accuracy (pixels labelled 255 are not counted; classes neither labelled nor predicted are nan",
+            "and left out of the means). Writes to the output folder: metrics.txt (the tables), metrics.json,",
+            "confusion.csv (rows: labels, columns: predictions) and confusion.png (row-normalised heat map).",
+            "The default is the paper's protocol: whole images, one scale, no flip.",
+        },
+        footer = {"", "Examples:",
+            "  eseg eval --checkpoint runs/city --dataset cityscapes --data data/cityscapes --out eval/city",
+            "  eseg eval --checkpoint runs/city --dataset cityscapes --data data/cityscapes --scales 0.5,1.0,2.0 --flip",
+            "  eseg eval --checkpoint runs/ade --dataset ade20k --data data/ADEChallengeData2016 --json",
+            "  eseg eval --checkpoint runs/big --dataset folder --data my-data --mode slide --window 1024x1024 --stride 768x768"})
+final class EvalCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "PATH",
+            description = "Model file, checkpoint, or run folder (its latest checkpoint, EMA weights).")
+    Path checkpoint;
+
+    @Option(names = "--dataset", required = true, paramLabel = "KIND", description = "cityscapes, ade20k or folder.")
+    DatasetKind kind;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset root folder.")
+    Path data;
+
+    @Option(names = "--split", paramLabel = "S",
+            description = "Split (default: val; ade20k: validation; folder: val if DIR/images/val exists, else none).")
+    String split;
+
+    @Option(names = "--classes", paramLabel = "FILE", description = "Class list of a folder dataset (default DIR/classes.txt).")
+    Path classesFile;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "eval",
+            description = "Output folder (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+            description = "Evaluate only the first N images (default 0: all).")
+    int limit;
+
+    @Option(names = "--skip-bad", description = "Leave out image/mask pairs with listing problems (counted).")
+    boolean skipBad;
+
+    @Option(names = "--json", description = "Print one JSON object as the last line.")
+    boolean json;
+
+    @Mixin
+    InferenceOptionsMixin inference;
+
+    @Override
+    public Integer call() throws IOException {
+        InferenceOptions options = inference.get(List.of(1.0));
+        if (limit < 0) {
+            throw new IllegalArgumentException("--limit must be at least 0, got " + limit);
+        }
+        if (!Files.isDirectory(data)) {
+            throw new IllegalArgumentException("--data " + data + " is not a folder");
+        }
+        PredictionWriter.checkWritable(out);
+        String s = split != null ? split : defaultSplit();
+        Dataset dataset = kind.open(data, s, classesFile, skipBad);
+        if (dataset.size() == 0) {
+            throw new IllegalArgumentException("dataset " + dataset.name() + " has no images");
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!dataset.skipped().isEmpty()) {
+            err.println("eseg eval: skipped " + dataset.skipped().size() + " pairs with problems");
+        }
+        List<String> names = dataset.classes().names();
+        int n = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
+        ConfusionMatrix cm;
+        try (Segmenter segmenter = Segmenter.load(checkpoint);
+                NDManager manager = NDManager.newBaseManager()) {
+            if (!segmenter.classes().names().equals(names)
+                    && segmenter.classes().size() == names.size()) {
+                err.println("eseg eval: warning: the checkpoint's class names differ from the dataset's; "
+                        + "scoring by index and reporting the dataset's names");
+            }
+            try (ProgressBars.Bar bar = ProgressBars.start("eval", n, err)) {
+                cm = Evaluator.evaluate(segmenter.model(), dataset, n, options, manager, bar::stepTo);
+            }
+        }
+        SegmentationMetrics m = cm.metrics();
+        String table = MetricsTable.format(m, names);
+        Map<String, Object> summary = summary(m, names, n, s, options);
+        String jsonLine = Json.line(summary);
+        AtomicFiles.writeString(out.resolve("metrics.txt"), table);
+        AtomicFiles.writeString(out.resolve("metrics.json"), jsonLine + "\n");
+        cm.writeCsv(out.resolve("confusion.csv"), names);
+        ConfusionHeatMap.writePng(out.resolve("confusion.png"), cm, names);
+        stdout.print(table);
+        stdout.printf(Locale.ROOT, "evaluated %d images (%s); wrote metrics and the confusion matrix to %s%n",
+                n, InferenceOptionsMixin.describe(options), out);
+        if (json) {
+            stdout.println(jsonLine);
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    private String defaultSplit() {
+        if (kind == DatasetKind.FOLDER) {
+            return Files.isDirectory(data.resolve(FolderDataset.IMAGES_DIR).resolve("val")) ? "val" : null;
+        }
+        return kind.validationSplit();
+    }
+
+    private Map<String, Object> summary(SegmentationMetrics m, List<String> names, int images, String s,
+            InferenceOptions options) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("miou", finite(m.meanIou()));
+        j.put("pixel_accuracy", finite(m.pixelAccuracy()));
+        j.put("mean_class_accuracy", finite(m.meanClassAccuracy()));
+        j.put("per_class_iou", perClass(m.classIou(), names));
+        j.put("per_class_accuracy", perClass(m.classAccuracy(), names));
+        j.put("images", images);
+        j.put("valid_pixels", m.validPixels());
+        j.put("checkpoint", checkpoint.toString());
+        j.put("dataset", kind.name().toLowerCase(Locale.ROOT));
+        j.put("split", s);
+        j.put("scales", options.scales());
+        j.put("flip", options.flip());
+        j.put("mode", options.window() == null ? "whole" : "slide");
+        j.put("out", out.toString());
+        return j;
+    }
+
+    private static Map<String, Double> perClass(double[] values, List<String> names) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int c = 0; c < values.length; c++) {
+            out.put(names.get(c), finite(values[c]));
+        }
+        return out;
+    }
+
+    /** JSON has no NaN: undefined values are null. */
+    private static Double finite(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+}
