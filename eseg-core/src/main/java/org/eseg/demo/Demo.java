@@ -37,8 +37,10 @@ public final class Demo {
     static final int HEIGHT = 256;
     static final int WIDTH = 512;
     /** Time kept back for the final evaluation and the predictions. */
-    private static final double RESERVE_SECONDS = 60;
-    private static final int CALIBRATION_STEPS = 4;
+    private static final double RESERVE_SECONDS = 45;
+    private static final int CALIBRATION_STEPS = 6;
+    /** Calibration steps that pay for warm-up and are not timed. */
+    private static final int WARMUP_STEPS = 2;
 
     private Demo() {}
 
@@ -141,8 +143,8 @@ public final class Demo {
         log.accept("measuring the training speed ...");
         new Trainer(TrainOptions.fromTree(tree), timer).run();
         deleteTree(scratch);
-        // the first step pays for warm-up: time the rest
-        return (stamps[CALIBRATION_STEPS] - stamps[1]) / 1e9 / (CALIBRATION_STEPS - 1);
+        // the first steps pay for warm-up (JIT, allocator, prefetch): time the rest
+        return (stamps[CALIBRATION_STEPS] - stamps[WARMUP_STEPS]) / 1e9 / (CALIBRATION_STEPS - WARMUP_STEPS);
     }
 
     /** Makes the synthetic set unless this folder already holds it for the same settings. */

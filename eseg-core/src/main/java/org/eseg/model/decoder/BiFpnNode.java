@@ -111,6 +111,9 @@ public final class BiFpnNode extends AbstractBlock {
      */
     static NDArray fuse(NDArray w, NDList maps) {
         NDArray pos = Activation.relu(w);
+        // An op's result belongs to its first operand's manager: without this, every forward pass would
+        // leave these small arrays in the parameters' (long-lived) manager.
+        pos.attach(maps.head().getManager());
         NDArray norm = pos.div(pos.sum().add(EPS));
         NDArray sum = maps.get(0).mul(norm.get(0));
         for (int j = 1; j < maps.size(); j++) {

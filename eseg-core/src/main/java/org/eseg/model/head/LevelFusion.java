@@ -57,6 +57,8 @@ public final class LevelFusion extends AbstractBlock {
         long h = base.getShape().get(2);
         long w = base.getShape().get(3);
         NDArray soft = ps.getValue(weights, base.getDevice(), training).softmax(0);
+        // owned by the batch's manager, not the parameters' (else every forward pass leaks it)
+        soft.attach(base.getManager());
         NDArray sum = base.mul(soft.get(0));
         for (int i = 1; i < levels; i++) {
             sum = sum.add(Resize.bilinear(maps.get(i), h, w).mul(soft.get(i)));
