@@ -63,6 +63,10 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "N", defaultValue = "2", description = "Warm-up passes (default: 2).")
     int warmup;
 
+    @Option(names = "--spin-wait",
+            description = "Let ONNX Runtime's threads spin between ops: faster on an idle machine, slower on a busy one.")
+    boolean spinWait;
+
     @Option(names = "--low-memory", description = "ONNX Runtime without its memory arena: lower peak, slower.")
     boolean lowMemory;
 
@@ -77,7 +81,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         BenchmarkOptions options = BenchmarkOptions.builder().setInput(input).optBatch(batch).optThreads(threads)
                 .optIterations(iters).optWarmup(warmup).build();
         RuntimeOptions runtimeOptions = RuntimeOptions.builder().optThreads(threads).optInputSize(input)
-                .optLowMemory(lowMemory).build();
+                .optLowMemory(lowMemory).optSpinWait(spinWait).build();
         PrintWriter out = spec.commandLine().getOut();
         List<Map<String, Object>> runs = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {

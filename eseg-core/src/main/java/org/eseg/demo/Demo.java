@@ -38,6 +38,10 @@ public final class Demo {
     static final int WIDTH = 512;
     /** Time kept back for the final evaluation and the predictions. */
     private static final double RESERVE_SECONDS = 45;
+    /** Validations during training, for the mIoU curve (the last one is at the end). */
+    private static final int VALIDATIONS = 4;
+    /** The time one validation pass over the synthetic val set takes, in training steps (measured: ~10). */
+    private static final int VALIDATION_COST_STEPS = 10;
     private static final int CALIBRATION_STEPS = 6;
     /** Calibration steps that pay for warm-up and are not timed. */
     private static final int WARMUP_STEPS = 2;
@@ -74,6 +78,7 @@ public final class Demo {
         v.put("scaleMax", 1.5);
         v.put("seed", o.seed());
         v.put("logEvery", 10);
+        v.put("evalEvery", Math.max(1, steps / VALIDATIONS));
         v.put("checkpointEvery", 100);
         v.put("timeLimitSeconds", seconds);
         return TrainOptions.fromTree(TrainOptions.merge(tree, v));
@@ -97,7 +102,7 @@ public final class Demo {
 
         double left = o.minutes() * 60 - seconds(start) - RESERVE_SECONDS;
         double perStep = calibrate(o, data, runDir, log);
-        long steps = Math.max(10, (long) (left / perStep));
+        long steps = Math.max(10, (long) (left / perStep) - (VALIDATIONS - 1) * VALIDATION_COST_STEPS);
         log.accept(String.format(java.util.Locale.ROOT,
                 "training %s for %d steps (%.2f s per step measured, %.0f s budget)", o.model(), steps, perStep, left));
         TrainingResult r = new Trainer(recipe(o, data, runDir, steps, Math.max(30, (long) left)), listener).run();

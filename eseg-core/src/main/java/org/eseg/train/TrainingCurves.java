@@ -36,8 +36,10 @@ public final class TrainingCurves {
         XYSeries loss = new XYSeries("loss");
         XYSeries lr = new XYSeries("learning rate");
         XYSeries miou = new XYSeries("val mIoU");
+        long lastStep = 1;
         for (JsonNode n : lines) {
             long step = n.path("step").asLong();
+            lastStep = Math.max(lastStep, step);
             if (n.hasNonNull("loss")) {
                 loss.add(step, n.get("loss").asDouble());
             }
@@ -51,16 +53,18 @@ public final class TrainingCurves {
         BufferedImage img = new BufferedImage(3 * PANEL_WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
-            draw(g, 0, chart("Training loss", "loss", loss, new Color(31, 119, 180)));
-            draw(g, 1, chart("Learning rate", "lr", lr, new Color(255, 127, 14)));
-            draw(g, 2, chart("Validation mIoU", "mIoU", miou, new Color(44, 160, 44)));
+            draw(g, 0, chart("Training loss", "loss", loss, new Color(31, 119, 180), lastStep));
+            draw(g, 1, chart("Learning rate", "lr", lr, new Color(255, 127, 14), lastStep));
+            JFreeChart m = chart("Validation mIoU", "mIoU", miou, new Color(44, 160, 44), lastStep);
+            m.getXYPlot().getRangeAxis().setRange(0, 1);
+            draw(g, 2, m);
         } finally {
             g.dispose();
         }
         AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
     }
 
-    private static JFreeChart chart(String title, String yLabel, XYSeries series, Color color) {
+    private static JFreeChart chart(String title, String yLabel, XYSeries series, Color color, long lastStep) {
         JFreeChart c = ChartFactory.createXYLineChart(title, "step", yLabel,
                 new XYSeriesCollection(series), PlotOrientation.VERTICAL, false, false, false);
         XYPlot plot = c.getXYPlot();
@@ -69,6 +73,10 @@ public final class TrainingCurves {
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         plot.getRenderer().setSeriesPaint(0, color);
         plot.getRenderer().setSeriesStroke(0, new BasicStroke(2f));
+        // the same step axis on every panel, so that a single validation point sits where it belongs
+        org.jfree.chart.axis.NumberAxis steps = (org.jfree.chart.axis.NumberAxis) plot.getDomainAxis();
+        steps.setRange(0, lastStep);
+        steps.setStandardTickUnits(org.jfree.chart.axis.NumberAxis.createIntegerTickUnits());
         if (series.getItemCount() == 1) {
             // a single point draws no line: show it as a shape
             ((org.jfree.chart.renderer.xy.XYLineAndShapeRenderer) plot.getRenderer()).setSeriesShapesVisible(0, true);
