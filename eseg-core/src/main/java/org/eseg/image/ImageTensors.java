@@ -9,15 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
+import org.eseg.data.transform.Normalization;
 import org.eseg.model.layers.Resize;
 
 /** Images as network input: reading, conversion to (1, 3, H, W), resizing, ImageNet normalisation. */
 public final class ImageTensors {
-
-    /** ImageNet channel means on [0, 1] RGB (DESIGN.md section 3). */
-    private static final float[] MEAN = {0.485f, 0.456f, 0.406f};
-    /** ImageNet channel standard deviations. */
-    private static final float[] STD = {0.229f, 0.224f, 0.225f};
 
     private ImageTensors() {}
 
@@ -79,8 +75,8 @@ public final class ImageTensors {
         Shape s = rgb.getShape();
         NDArray x = s.get(2) == height && s.get(3) == width ? rgb : Resize.bilinear(rgb, height, width);
         NDManager m = rgb.getManager();
-        NDArray mean = m.create(MEAN, new Shape(1, 3, 1, 1));
-        NDArray std = m.create(STD, new Shape(1, 3, 1, 1));
+        NDArray mean = m.create(Normalization.MEAN, new Shape(1, 3, 1, 1));
+        NDArray std = m.create(Normalization.STD, new Shape(1, 3, 1, 1));
         return x.sub(mean).div(std);
     }
 }
