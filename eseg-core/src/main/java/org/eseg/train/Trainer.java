@@ -122,7 +122,15 @@ public final class Trainer {
      */
     public TrainingResult run() throws IOException {
         Path runDir = Path.of(options.out());
-        Files.createDirectories(runDir);
+        if (!Files.isDirectory(Path.of(options.data()))) {
+            // checked before the run folder is made, so that a typo leaves nothing behind
+            throw new IllegalArgumentException("--data " + options.data() + " is not a folder");
+        }
+        try {
+            Files.createDirectories(runDir);
+        } catch (IOException e) {
+            throw new IOException("cannot create run folder " + runDir + " (" + e.getMessage() + ")", e);
+        }
         if (!Files.isWritable(runDir)) {
             throw new IOException("run folder " + runDir + " is not writable");
         }

@@ -172,6 +172,6 @@ class TrainerTest {
         IllegalArgumentException noData = assertThrows(IllegalArgumentException.class,
                 () -> new Trainer(options(tmp.resolve("x"), 1, Map.of("data", tmp.resolve("missing").toString())), null).run());
         assertTrue(noData.getMessage().contains("missing"), noData.getMessage());
-        assertFalse(Files.exists(tmp.resolve("x").resolve("latest.eseg")));
+        assertFalse(Files.exists(tmp.resolve("x")), "a bad --data leaves no run folder behind");
     }
 }

@@ -193,7 +193,8 @@ public final class ModelFile {
             return latest;
         }
         if (!Files.isRegularFile(path)) {
-            throw new NoSuchFileException(path.toString(), null, "model file not found");
+            throw new NoSuchFileException(path.toString(), null,
+                    "not found (expected a model or checkpoint file, or a training run folder)");
         }
         return path;
     }
