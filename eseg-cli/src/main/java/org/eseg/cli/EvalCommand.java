@@ -19,9 +19,9 @@ import org.eseg.eval.Evaluator;
 import org.eseg.eval.MetricsTable;
 import org.eseg.eval.SegmentationMetrics;
 import org.eseg.infer.InferenceOptions;
-import org.eseg.infer.PredictionWriter;
 import org.eseg.infer.Segmenter;
 import org.eseg.util.AtomicFiles;
+import org.eseg.util.OutputFolders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -90,7 +90,7 @@ final class EvalCommand implements Callable<Integer> {
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException("--data " + data + " is not a folder");
         }
-        PredictionWriter.checkWritable(out);
+        OutputFolders.checkWritable(out);
         String s = split != null ? split : defaultSplit();
         Dataset dataset = kind.open(data, s, classesFile, skipBad);
         if (dataset.size() == 0) {

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.eseg.infer.InferenceOptions;
 import org.eseg.infer.PredictionWriter;
 import org.eseg.infer.Segmenter;
+import org.eseg.util.OutputFolders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,7 +59,7 @@ final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--alpha must be in [0, 1], got " + alpha);
         }
         InferenceOptions options = inference.get(List.of(1.0));
-        PredictionWriter.checkWritable(out);
+        OutputFolders.checkWritable(out);
         List<Path> files = PredictionWriter.expand(inputs);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

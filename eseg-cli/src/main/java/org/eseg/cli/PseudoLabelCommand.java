@@ -10,6 +10,7 @@ import org.eseg.infer.InferenceOptions;
 import org.eseg.infer.PredictionWriter;
 import org.eseg.infer.PseudoLabeler;
 import org.eseg.infer.Segmenter;
+import org.eseg.util.OutputFolders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,7 +65,7 @@ final class PseudoLabelCommand implements Callable<Integer> {
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("--threshold must be in [0, 1], got " + threshold);
         }
-        PredictionWriter.checkWritable(out);
+        OutputFolders.checkWritable(out);
         List<Path> files = PseudoLabeler.listImages(images);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -6,7 +6,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +17,12 @@ import org.eseg.data.synth.SynthOptions;
 import org.eseg.eval.ConfusionHeatMap;
 import org.eseg.infer.PredictionWriter;
 import org.eseg.infer.Segmenter;
+import org.eseg.train.TrainOptions;
 import org.eseg.train.Trainer;
 import org.eseg.train.TrainingListener;
 import org.eseg.train.TrainingResult;
-import org.eseg.train.TrainOptions;
 import org.eseg.train.checkpoint.Checkpoint;
+import org.eseg.util.OutputFolders;
 
 /**
  * The whole product in one call: make a synthetic street-scene set, train a model on it within a time
@@ -95,7 +95,7 @@ public final class Demo {
      */
     public static DemoResult run(DemoOptions o, TrainingListener listener, Consumer<String> log) throws IOException {
         long start = System.nanoTime();
-        PredictionWriter.checkWritable(o.out());
+        OutputFolders.checkWritable(o.out());
         Path data = ensureData(o, log);
         Path runDir = newRunDir(o.out());
         log.accept("run folder: " + runDir);
@@ -147,7 +147,7 @@ public final class Demo {
         tree.put("checkpointEvery", 0);
         log.accept("measuring the training speed ...");
         new Trainer(TrainOptions.fromTree(tree), timer).run();
-        deleteTree(scratch);
+        OutputFolders.deleteTree(scratch);
         // the first steps pay for warm-up (JIT, allocator, prefetch): time the rest
         return (stamps[CALIBRATION_STEPS] - stamps[WARMUP_STEPS]) / 1e9 / (CALIBRATION_STEPS - WARMUP_STEPS);
     }
@@ -168,14 +168,10 @@ public final class Demo {
             SynthGenerator.generate(tmp, SynthOptions.builder().size(HEIGHT, WIDTH)
                     .train(o.trainImages()).val(o.valImages()).seed(o.seed()).build());
             Files.writeString(tmp.resolve("DEMO-DATA"), stamp);
-            if (Files.exists(data)) {
-                deleteTree(data);
-            }
+            OutputFolders.deleteTree(data);
             Files.move(tmp, data, StandardCopyOption.ATOMIC_MOVE);
         } finally {
-            if (Files.exists(tmp)) {
-                deleteTree(tmp);
-            }
+            OutputFolders.deleteTree(tmp);
         }
         return data;
     }
@@ -195,14 +191,6 @@ public final class Demo {
     private static List<Path> valImages(Path data) throws IOException {
         try (Stream<Path> s = Files.walk(data.resolve("leftImg8bit").resolve("val"))) {
             return s.filter(Files::isRegularFile).sorted().toList();
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

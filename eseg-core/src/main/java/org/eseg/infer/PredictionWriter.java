@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.eseg.data.DataException;
 import org.eseg.data.RgbImage;
 import org.eseg.data.io.ImageFiles;
+import org.eseg.util.OutputFolders;
 
 /**
  * Segments image files and writes, for each {@code <stem>}: {@code <stem>_labels.png} (class indices),
@@ -60,28 +61,7 @@ public final class PredictionWriter {
         this.options = options;
         this.out = out;
         this.overlayAlpha = overlayAlpha;
-        checkWritable(out);
-    }
-
-    /**
-     * Makes sure a folder exists and is writable, before any long work starts.
-     *
-     * @param dir the folder
-     * @throws IOException naming it if not
-     */
-    public static void checkWritable(Path dir) throws IOException {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new IOException("cannot create output folder " + dir + " (" + e.getMessage() + ")", e);
-        }
-        Path probe;
-        try {
-            probe = Files.createTempFile(dir, ".eseg-write-test", ".tmp");
-        } catch (IOException e) {
-            throw new IOException("output folder " + dir + " is not writable", e);
-        }
-        Files.deleteIfExists(probe);
+        OutputFolders.checkWritable(out);
     }
 
     /**

@@ -16,10 +16,10 @@ import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 import org.eseg.data.ClassInfo;
 import org.eseg.data.DataException;
-import org.eseg.data.RgbImage;
 import org.eseg.data.folder.FolderDataset;
 import org.eseg.data.io.ImageFiles;
 import org.eseg.util.AtomicFiles;
+import org.eseg.util.OutputFolders;
 
 /**
  * Labels unlabelled images with a teacher model for self-training (DESIGN.md section 2): the most probable class
@@ -100,9 +100,9 @@ public final class PseudoLabeler {
         this.options = options;
         this.threshold = (float) threshold;
         this.out = out;
-        PredictionWriter.checkWritable(out);
-        PredictionWriter.checkWritable(out.resolve(FolderDataset.IMAGES_DIR));
-        PredictionWriter.checkWritable(out.resolve(FolderDataset.MASKS_DIR));
+        OutputFolders.checkWritable(out);
+        OutputFolders.checkWritable(out.resolve(FolderDataset.IMAGES_DIR));
+        OutputFolders.checkWritable(out.resolve(FolderDataset.MASKS_DIR));
     }
 
     /**

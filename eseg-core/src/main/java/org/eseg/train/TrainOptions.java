@@ -251,7 +251,7 @@ public record TrainOptions(
      * @return base
      */
     public static ObjectNode merge(ObjectNode base, ObjectNode top) {
-        top.fields().forEachRemaining(e -> base.set(e.getKey(), e.getValue()));
+        top.properties().forEach(e -> base.set(e.getKey(), e.getValue()));
         return base;
     }
 

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -27,8 +26,8 @@ import org.eseg.eval.SegmentationMetrics;
 import org.eseg.model.EsegConfig;
 import org.eseg.model.EsegModel;
 import org.eseg.model.EsegVariants;
-import org.eseg.model.io.ModelFile;
 import org.eseg.model.backbone.BackboneConfig;
+import org.eseg.model.io.ModelFile;
 import org.eseg.model.layers.BatchNormSpec;
 import org.eseg.model.layers.DropPath;
 import org.eseg.model.pretrained.BackboneWeights;
@@ -41,6 +40,7 @@ import org.eseg.train.loss.SegmentationLoss;
 import org.eseg.train.optim.Sgd;
 import org.eseg.train.schedule.CosineSchedule;
 import org.eseg.util.AtomicFiles;
+import org.eseg.util.OutputFolders;
 import org.eseg.util.ResourceUsage;
 
 /**
@@ -126,14 +126,7 @@ public final class Trainer {
             // checked before the run folder is made, so that a typo leaves nothing behind
             throw new IllegalArgumentException("--data " + options.data() + " is not a folder");
         }
-        try {
-            Files.createDirectories(runDir);
-        } catch (IOException e) {
-            throw new IOException("cannot create run folder " + runDir + " (" + e.getMessage() + ")", e);
-        }
-        if (!Files.isWritable(runDir)) {
-            throw new IOException("run folder " + runDir + " is not writable");
-        }
+        OutputFolders.checkWritable(runDir);
         if (options.threads() > 0) {
             // Read by DJL when the engine starts; a JVM that already started it keeps its thread count.
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(options.threads()));

@@ -1,18 +1,16 @@
 package org.eseg.data.loader;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.eseg.data.PairedDataset;
 import org.eseg.data.cityscapes.CityscapesDataset;
 import org.eseg.data.synth.SynthGenerator;
 import org.eseg.data.synth.SynthOptions;
 import org.eseg.data.transform.Augmentation;
+import org.eseg.util.OutputFolders;
 
 /**
  * Measures the input pipeline: writes synthetic full-size images to a temporary folder, then loads and augments them
@@ -102,17 +100,7 @@ public final class LoaderBenchmark {
             }
             return out;
         } finally {
-            deleteTree(dir);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + dir, e);
+            OutputFolders.deleteTree(dir);
         }
     }
 }
