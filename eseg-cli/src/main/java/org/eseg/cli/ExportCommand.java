@@ -7,10 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.eseg.infer.DjlRuntime;
+import org.eseg.infer.ExportCheck;
 import org.eseg.infer.ModelCompiler;
-import org.eseg.infer.onnx.ExportCheck;
+import org.eseg.infer.RuntimeOptions;
+import org.eseg.infer.SegmentationRuntime;
+import org.eseg.infer.graph.InferenceGraph;
 import org.eseg.infer.onnx.OnnxExportOptions;
 import org.eseg.infer.onnx.OnnxExporter;
+import org.eseg.infer.torchscript.TorchScriptExporter;
 import org.eseg.model.EsegModel;
 import org.eseg.util.ImageSize;
 import picocli.CommandLine.ArgGroup;
@@ -20,20 +25,27 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code eseg export}: writes a model as ONNX (BatchNorm folded), optionally checking it with ONNX Runtime. */
+/**
+ * {@code eseg export}: writes a model as ONNX or TorchScript (BatchNorm folded), optionally checking the file
+ * on its runtime against the model.
+ */
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Export a model as ONNX: input 'image' (N,3,H,W) float32, output 'logits' (N,classes,H,W),",
-            "BatchNorm folded into the convolutions. Fixed H and W with --input, symbolic with --dynamic",
-            "(the default). --verify runs the file on ONNX Runtime and compares it with the DJL model.",
+            "Export a model for deployment, BatchNorm folded into the convolutions:",
+            "  onnx         input 'image' (N,3,H,W) float32, output 'logits' (N,classes,H,W); fixed H and W",
+            "               with --input, symbolic with --dynamic (the default). For ONNX Runtime, TensorRT.",
+            "  torchscript  a TorchScript module (forward(image) -> logits, any N, H, W) that DJL's PyTorch",
+            "               engine (Criteria / Model.load) and libtorch load; computes in channels-last order.",
+            "--verify runs the file on its runtime and compares it with the DJL model.",
         },
         footer = {"", "Examples:",
             "  eseg export --checkpoint model.eseg --format onnx --out model.onnx --input 512x1024 --verify",
-            "  eseg export --checkpoint model.eseg --out model.onnx --dynamic --opset 17"})
+            "  eseg export --checkpoint model.eseg --out model.onnx --dynamic --opset 17",
+            "  eseg export --checkpoint runs/city --format torchscript --out model.pt --verify"})
 final class ExportCommand implements Callable<Integer> {
 
     /** Export formats. */
-    enum Format { ONNX }
+    enum Format { ONNX, TORCHSCRIPT }
 
     /** Fixed or dynamic spatial size. */
     static final class Size {
@@ -51,8 +63,8 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     ModelSourceMixin model;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "onnx",
-            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "onnx", converter = FormatConverter.class,
+            description = "Output format: onnx or torchscript (default: ${DEFAULT-VALUE}).")
     Format format;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write (atomically).")
@@ -63,11 +75,11 @@ final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--opset", paramLabel = "N", defaultValue = "" + OnnxExportOptions.DEFAULT_OPSET,
             description = "ONNX opset, " + OnnxExportOptions.MIN_OPSET + ".." + OnnxExportOptions.MAX_OPSET
-                    + " (default: ${DEFAULT-VALUE}).")
+                    + " (default: ${DEFAULT-VALUE}; onnx only).")
     int opset;
 
-    @Option(names = "--verify", description = "Run the file on ONNX Runtime and compare with the DJL model "
-            + "on a random image (at --input, or 256x512 for a dynamic export).")
+    @Option(names = "--verify", description = "Run the file on its runtime (ONNX Runtime, or DJL for TorchScript) "
+            + "and compare with the DJL model on a random image (at --input, or 256x512 without one).")
     boolean verify;
 
     @Option(names = "--json", description = "End with one line of JSON.")
@@ -76,23 +88,47 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ImageSize fixed = size == null ? null : size.input;
-        OnnxExportOptions options = OnnxExportOptions.builder().optInputSize(fixed).optOpset(opset).build();
+        if (format == Format.TORCHSCRIPT && fixed != null) {
+            throw new IllegalArgumentException("--input fixes the size of an ONNX export only; a TorchScript "
+                    + "export takes any size (use --input with --format onnx, or drop it)");
+        }
         PrintWriter w = spec.commandLine().getOut();
         Map<String, Object> o = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             EsegModel m = model.get().open(manager);
-            OnnxExporter.write(ModelCompiler.compile(m), options, out);
-            w.printf(Locale.ROOT, "wrote %s (%s, %s, opset %d)%n", out, m.config().name(),
-                    fixed == null ? "dynamic NxHxW" : "input " + fixed, opset);
+            InferenceGraph graph = ModelCompiler.compile(m);
+            if (format == Format.ONNX) {
+                OnnxExportOptions options = OnnxExportOptions.builder().optInputSize(fixed).optOpset(opset).build();
+                OnnxExporter.write(graph, options, out);
+                w.printf(Locale.ROOT, "wrote %s (%s, %s, opset %d)%n", out, m.config().name(),
+                        fixed == null ? "dynamic NxHxW" : "input " + fixed, opset);
+            } else {
+                TorchScriptExporter.write(graph, out);
+                w.printf(Locale.ROOT, "wrote %s (%s, TorchScript, any NxHxW)%n", out, m.config().name());
+            }
             o.put("out", out.toString());
+            o.put("format", format.name().toLowerCase(Locale.ROOT));
             o.put("model", m.config().name());
             o.put("input", fixed == null ? "dynamic" : fixed.toString());
-            o.put("opset", opset);
+            if (format == Format.ONNX) {
+                o.put("opset", opset);
+            }
             if (verify) {
                 ImageSize at = fixed != null ? fixed : new ImageSize(256, 512);
-                ExportCheck.Parity p = ExportCheck.compare(m, out, at, 7);
-                w.printf(Locale.ROOT, "ONNX Runtime vs DJL at %s: max abs diff %.3g (logits up to %.3g), "
-                        + "argmax agreement %.4f%%%n", at, p.maxAbsDiff(), p.maxAbsLogit(), 100 * p.argmaxAgreement());
+                ExportCheck.Parity p;
+                String runtime;
+                if (format == Format.ONNX) {
+                    p = ExportCheck.compare(m, out, at, 7);
+                    runtime = "ONNX Runtime";
+                } else {
+                    try (SegmentationRuntime djl = DjlRuntime.open(out, RuntimeOptions.builder().build())) {
+                        p = ExportCheck.compare(m, djl, at, 7);
+                    }
+                    runtime = "TorchScript on DJL";
+                }
+                w.printf(Locale.ROOT, "%s vs the DJL model at %s: max abs diff %.3g (logits up to %.3g), "
+                        + "argmax agreement %.4f%%%n", runtime, at, p.maxAbsDiff(), p.maxAbsLogit(),
+                        100 * p.argmaxAgreement());
                 o.put("verify_input", at.toString());
                 o.put("max_abs_diff", p.maxAbsDiff());
                 o.put("argmax_agreement", p.argmaxAgreement());
@@ -103,5 +139,18 @@ final class ExportCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
+    }
+
+    /** Parses a format name case-insensitively, listing the known ones on error. */
+    static final class FormatConverter implements picocli.CommandLine.ITypeConverter<Format> {
+        @Override
+        public Format convert(String value) {
+            for (Format f : Format.values()) {
+                if (f.name().equalsIgnoreCase(value.trim())) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("--format must be onnx or torchscript, got '" + value + "'");
+        }
     }
 }

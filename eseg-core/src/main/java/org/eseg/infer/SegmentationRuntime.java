@@ -1,5 +1,8 @@
 package org.eseg.infer;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
 /**
  * Something that turns a batch of normalised images into per-pixel logits: the contract that
  * benchmarking, prediction and evaluation use, whatever engine runs the network.
@@ -21,6 +24,17 @@ public interface SegmentationRuntime extends AutoCloseable {
      * @return (N, classes, H, W) logits
      */
     FloatTensor logits(FloatTensor images);
+
+    /**
+     * Computes logits for an array; engines that take DJL arrays directly skip the copies.
+     *
+     * @param images (N, 3, H, W) normalised RGB
+     * @return (N, classes, H, W) logits, owned by the images' manager
+     */
+    default NDArray logits(NDArray images) {
+        FloatTensor y = logits(new FloatTensor(images.toFloatArray(), images.getShape().getShape()));
+        return images.getManager().create(y.data(), new Shape(y.shape()));
+    }
 
     /** Frees the network's native memory. */
     @Override

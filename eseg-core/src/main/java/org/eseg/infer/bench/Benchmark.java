@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.function.Supplier;
 import org.eseg.infer.FloatTensor;
 import org.eseg.infer.SegmentationRuntime;
-import org.eseg.infer.onnx.ExportCheck;
+import org.eseg.infer.ExportCheck;
 
 /**
  * Times a {@link SegmentationRuntime}: builds it, runs warm-up passes, then timed passes on one random

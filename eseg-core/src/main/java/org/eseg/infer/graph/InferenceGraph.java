@@ -19,6 +19,7 @@ public final class InferenceGraph {
     private final List<Op> ops;
     private final int[] levels;
     private final int output;
+    private final int[] channels;
 
     /**
      * Creates a graph; use {@link GraphBuilder}.
@@ -35,6 +36,27 @@ public final class InferenceGraph {
         this.ops = List.copyOf(ops);
         this.levels = levels.clone();
         this.output = output;
+        this.channels = channelsOf(this.ops, levels.length);
+    }
+
+    /** Propagates channel counts from the image (3) through the ops. */
+    private static int[] channelsOf(List<Op> ops, int values) {
+        int[] c = new int[values];
+        c[INPUT] = 3;
+        for (Op op : ops) {
+            c[op.output()] = op instanceof Op.Conv conv ? conv.weights().outChannels() : c[op.inputs()[0]];
+        }
+        return c;
+    }
+
+    /**
+     * The channel count of a value.
+     *
+     * @param id value id
+     * @return C of the (N, C, H, W) map
+     */
+    public int channels(int id) {
+        return channels[id];
     }
 
     /**

@@ -28,6 +28,7 @@ public final class OnnxExporter {
     private final OnnxExportOptions options;
     private final ProtoMessage body = new ProtoMessage();
     private final Map<Integer, String> hwByLevel = new HashMap<>();
+    private final java.util.Set<Integer> scaleConstants = new java.util.HashSet<>();
     private int counter;
 
     private OnnxExporter(InferenceGraph graph, OnnxExportOptions options) {
@@ -169,14 +170,17 @@ public final class OnnxExporter {
         node(n);
     }
 
+    /**
+     * Σ w_j·x_j. Each scaling is a depthwise 1×1 convolution rather than a Mul by a scalar: ONNX Runtime's
+     * NCHWc layout pass keeps convolutions (and the Adds it fuses into them) in its blocked layout, while a
+     * Mul with a constant forces a reorder of the map out of it and back.
+     */
     private void weightedSum(Op.WeightedSum ws, String out) {
         String sum = null;
         int[] maps = ws.maps();
         for (int j = 0; j < maps.length; j++) {
-            String c = fresh("fusion_weight");
-            initializer(Onnx.floatTensor(c, new long[0], new float[] {ws.weights()[j]}));
             String term = j == 0 && maps.length == 1 ? out : fresh("term");
-            node(new Onnx.Node("Mul", fresh("scale")).inputs(name(maps[j]), c).outputs(term));
+            scale(maps[j], ws.weights()[j], term);
             if (sum == null) {
                 sum = term;
             } else {
@@ -187,8 +191,30 @@ public final class OnnxExporter {
         }
     }
 
+    private void scale(int map, float weight, String out) {
+        int channels = graph.channels(map);
+        String id = fresh("fusion_scale");
+        float[] w = new float[channels];
+        java.util.Arrays.fill(w, weight);
+        initializer(Onnx.floatTensor(id + ".weight", new long[] {channels, 1, 1, 1}, w));
+        node(new Onnx.Node("Conv", id).inputs(name(map), id + ".weight").outputs(out)
+                .attrInts("kernel_shape", 1, 1).attr("group", (long) channels));
+    }
+
     private void resize(Op.Resize r, String out) {
         String x = name(r.input());
+        Integer factor = exactNearestFactor(r);
+        if (factor != null) {
+            // Constant integer scales (not sizes) let ONNX Runtime run the resize in its NCHWc layout.
+            String scales = "scales_x" + factor;
+            if (scaleConstants.add(factor)) {
+                initializer(Onnx.floatTensor(scales, new long[] {4}, new float[] {1, 1, factor, factor}));
+            }
+            node(new Onnx.Node("Resize", fresh("resize")).inputs(x, "", scales).outputs(out)
+                    .attr("mode", "nearest").attr("coordinate_transformation_mode", "asymmetric")
+                    .attr("nearest_mode", "floor"));
+            return;
+        }
         // sizes = (N, C) of the input, then the target H and W.
         String shape = fresh("shape");
         node(new Onnx.Node("Shape", fresh("shape")).inputs(x).outputs(shape));
@@ -204,6 +230,23 @@ public final class OnnxExporter {
                     .attr("nearest_mode", "floor");
         }
         node(n);
+    }
+
+    /**
+     * For a fixed-size export, the integer factor of a nearest upsampling whose target is exactly that
+     * many times larger in both dimensions (then scales and sizes give the same result); null otherwise.
+     */
+    private Integer exactNearestFactor(Op.Resize r) {
+        ImageSize s = options.inputSize();
+        int from = graph.level(r.input());
+        int to = graph.level(r.like());
+        if (s == null || r.bilinear() || to >= from) {
+            return null;
+        }
+        long f = 1L << (from - to);
+        boolean exact = InferenceGraph.sizeAt(s.height(), from) * f == InferenceGraph.sizeAt(s.height(), to)
+                && InferenceGraph.sizeAt(s.width(), from) * f == InferenceGraph.sizeAt(s.width(), to);
+        return exact ? (int) f : null;
     }
 
     /** The target (H, W) of a resize: a constant for a fixed size, the matched map's shape otherwise. */

@@ -35,6 +35,8 @@ class OnnxExportTest {
     @CsvSource({
         "eseg-lite-s, 64, 96, false", "eseg-lite-s, 65, 97, true",
         "eseg-s, 64, 96, true", "eseg-s, 65, 97, false",
+        // every level halves exactly: nearest upsampling is exported with constant scales
+        "eseg-lite-s, 128, 256, false",
     })
     void onnxRuntimeMatchesTheDjlModel(String name, int h, int w, boolean dynamic) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -1,19 +1,15 @@
-package org.eseg.infer.onnx;
+package org.eseg.infer;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import org.eseg.infer.EagerDjlRuntime;
-import org.eseg.infer.FloatTensor;
-import org.eseg.infer.OrtRuntime;
-import org.eseg.infer.RuntimeOptions;
-import org.eseg.infer.SegmentationRuntime;
 import org.eseg.model.EsegModel;
 import org.eseg.util.ImageSize;
 
 /**
- * Checks an exported file against the model it came from: the unfolded DJL model and ONNX Runtime run
- * the same random image, and the logits are compared.
+ * Checks an exported network against the model it came from: the unfolded DJL model and the export's
+ * runtime (ONNX Runtime for .onnx, DJL's PyTorch engine for TorchScript) run the same random image, and
+ * the logits are compared.
  */
 public final class ExportCheck {
 
@@ -29,7 +25,7 @@ public final class ExportCheck {
     public record Parity(double maxAbsDiff, double argmaxAgreement, double maxAbsLogit) {}
 
     /**
-     * Runs both and compares.
+     * Runs the model and an ONNX file and compares them.
      *
      * @param model the source model
      * @param onnxFile the exported file
@@ -39,17 +35,27 @@ public final class ExportCheck {
      * @throws IOException if the file cannot be loaded, naming it
      */
     public static Parity compare(EsegModel model, Path onnxFile, ImageSize size, long seed) throws IOException {
+        try (SegmentationRuntime ort = OrtRuntime.open(onnxFile, RuntimeOptions.builder().build())) {
+            return compare(model, ort, size, seed);
+        }
+    }
+
+    /**
+     * Runs the model and another runtime of it and compares them.
+     *
+     * @param model the source model
+     * @param candidate the runtime under test (not closed)
+     * @param size the image size to test at
+     * @param seed seed of the random image (normal noise, like a normalised photo)
+     * @return the comparison
+     */
+    public static Parity compare(EsegModel model, SegmentationRuntime candidate, ImageSize size, long seed) {
         FloatTensor image = randomImage(size, seed);
-        RuntimeOptions options = RuntimeOptions.builder().build();
         FloatTensor expected;
-        FloatTensor actual;
-        try (SegmentationRuntime djl = new EagerDjlRuntime(model, options)) {
+        try (SegmentationRuntime djl = new EagerDjlRuntime(model, RuntimeOptions.builder().build())) {
             expected = djl.logits(image);
         }
-        try (SegmentationRuntime ort = OrtRuntime.open(onnxFile, options)) {
-            actual = ort.logits(image);
-        }
-        return compare(expected, actual);
+        return compare(expected, candidate.logits(image));
     }
 
     /**

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class CompiledNetworkTest {
+class DjlRuntimeTest {
 
     @ParameterizedTest
     @CsvSource({"eseg-lite-s, bifpn, 64, 96", "eseg-s, bifpn, 65, 97", "eseg-lite-s, fpn, 33, 47"})
@@ -43,7 +43,7 @@ class CompiledNetworkTest {
         if (b instanceof ai.djl.nn.convolutional.Convolution) {
             return 1;
         }
-        return b.getChildren().values().stream().mapToLong(CompiledNetworkTest::countConvs).sum();
+        return b.getChildren().values().stream().mapToLong(DjlRuntimeTest::countConvs).sum();
     }
 
     @Test
