@@ -79,6 +79,9 @@ final class EvalCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
+    RuntimeMixin engine;
+
+    @Mixin
     InferenceOptionsMixin inference;
 
     @Override
@@ -104,7 +107,7 @@ final class EvalCommand implements Callable<Integer> {
         List<String> names = dataset.classes().names();
         int n = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
         ConfusionMatrix cm;
-        try (Segmenter segmenter = Segmenter.load(checkpoint);
+        try (Segmenter segmenter = engine.open(checkpoint);
                 NDManager manager = NDManager.newBaseManager()) {
             if (!segmenter.classes().names().equals(names)
                     && segmenter.classes().size() == names.size()) {
@@ -112,7 +115,7 @@ final class EvalCommand implements Callable<Integer> {
                         + "scoring by index and reporting the dataset's names");
             }
             try (ProgressBars.Bar bar = ProgressBars.start("eval", n, err)) {
-                cm = Evaluator.evaluate(segmenter.model(), dataset, n, options, manager, bar::stepTo);
+                cm = Evaluator.evaluate(segmenter, dataset, n, options, manager, bar::stepTo);
             }
         }
         SegmentationMetrics m = cm.metrics();
@@ -124,8 +127,8 @@ final class EvalCommand implements Callable<Integer> {
         cm.writeCsv(out.resolve("confusion.csv"), names);
         ConfusionHeatMap.writePng(out.resolve("confusion.png"), cm, names);
         stdout.print(table);
-        stdout.printf(Locale.ROOT, "evaluated %d images (%s); wrote metrics and the confusion matrix to %s%n",
-                n, InferenceOptionsMixin.describe(options), out);
+        stdout.printf(Locale.ROOT, "evaluated %d images (%s, runtime %s); wrote metrics and the confusion matrix to %s%n",
+                n, InferenceOptionsMixin.describe(options), engine.runtime, out);
         if (json) {
             stdout.println(jsonLine);
         }
@@ -153,6 +156,7 @@ final class EvalCommand implements Callable<Integer> {
         j.put("checkpoint", checkpoint.toString());
         j.put("dataset", kind.name().toLowerCase(Locale.ROOT));
         j.put("split", s);
+        j.put("runtime", engine.runtime);
         j.put("scales", options.scales());
         j.put("flip", options.flip());
         j.put("mode", options.window() == null ? "whole" : "slide");

@@ -51,6 +51,9 @@ final class PredictCommand implements Callable<Integer> {
     double alpha;
 
     @Mixin
+    RuntimeMixin engine;
+
+    @Mixin
     InferenceOptionsMixin inference;
 
     @Override
@@ -63,7 +66,7 @@ final class PredictCommand implements Callable<Integer> {
         List<Path> files = PredictionWriter.expand(inputs);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Segmenter segmenter = Segmenter.load(checkpoint)) {
+        try (Segmenter segmenter = engine.open(checkpoint)) {
             PredictionWriter writer = new PredictionWriter(segmenter, options, out, overlay ? alpha : null);
             PredictionWriter.Report r;
             try (ProgressBars.Bar bar = ProgressBars.start("predict", files.size(), err)) {

@@ -57,6 +57,9 @@ final class PseudoLabelCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
+    RuntimeMixin engine;
+
+    @Mixin
     InferenceOptionsMixin inference;
 
     @Override
@@ -69,7 +72,7 @@ final class PseudoLabelCommand implements Callable<Integer> {
         List<Path> files = PseudoLabeler.listImages(images);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Segmenter teacher = Segmenter.load(checkpoint)) {
+        try (Segmenter teacher = engine.open(checkpoint)) {
             PseudoLabeler labeler = new PseudoLabeler(teacher, options, threshold, out);
             PseudoLabeler.Summary s;
             try (ProgressBars.Bar bar = ProgressBars.start("pseudo-label", files.size(), err)) {

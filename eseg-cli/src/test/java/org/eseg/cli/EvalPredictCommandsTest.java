@@ -148,6 +148,44 @@ class EvalPredictCommandsTest {
         assertTrue(r.err().contains("--scales"), r.err());
     }
 
+    @Test
+    void everyRuntimeGivesTheSameScoresAndLabels() throws Exception {
+        Map<String, JsonNode> scores = new java.util.HashMap<>();
+        Map<String, BufferedImage> labels = new java.util.HashMap<>();
+        Path img = data.resolve("images/im0.png");
+        for (String runtime : List.of("djl-eager", "djl", "onnx")) {
+            CliRun r = CliRun.of("eval", "--checkpoint", model.toString(), "--dataset", "folder", "--data",
+                    data.toString(), "--out", tmp.resolve("ev-" + runtime).toString(), "--json", "--runtime", runtime);
+            assertEquals(0, r.exitCode(), r.err());
+            JsonNode j = new ObjectMapper().readTree(r.lastLine());
+            assertEquals(runtime, j.get("runtime").asText());
+            scores.put(runtime, j);
+            Path out = tmp.resolve("pred-" + runtime);
+            r = CliRun.of("predict", "--checkpoint", model.toString(), img.toString(), "--out", out.toString(),
+                    "--runtime", runtime, "--flip");
+            assertEquals(0, r.exitCode(), r.err());
+            labels.put(runtime, ImageIO.read(out.resolve("im0_labels.png").toFile()));
+        }
+        BufferedImage ref = labels.get("djl-eager");
+        for (String runtime : List.of("djl", "onnx")) {
+            assertEquals(scores.get("djl-eager").get("valid_pixels"), scores.get(runtime).get("valid_pixels"));
+            assertEquals(scores.get("djl-eager").get("miou").asDouble(), scores.get(runtime).get("miou").asDouble(),
+                    1e-3, runtime);
+            int same = 0;
+            for (int y = 0; y < ref.getHeight(); y++) {
+                for (int x = 0; x < ref.getWidth(); x++) {
+                    same += ref.getRaster().getSample(x, y, 0) == labels.get(runtime).getRaster().getSample(x, y, 0)
+                            ? 1 : 0;
+                }
+            }
+            assertTrue(same >= 0.99 * ref.getHeight() * ref.getWidth(), runtime + ": " + same + " labels agree");
+        }
+        CliRun bad = CliRun.of("predict", "--checkpoint", model.toString(), img.toString(), "--out",
+                tmp.resolve("bad").toString(), "--runtime", "tensorrt");
+        assertEquals(2, bad.exitCode(), bad.err());
+        assertTrue(bad.err().contains("--runtime"), bad.err());
+    }
+
     // ---- predict
 
     @Test

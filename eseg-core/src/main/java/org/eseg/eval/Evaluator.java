@@ -4,10 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.function.IntConsumer;
+import java.util.function.UnaryOperator;
 import org.eseg.data.Dataset;
 import org.eseg.data.LabeledImage;
 import org.eseg.infer.Inference;
 import org.eseg.infer.InferenceOptions;
+import org.eseg.infer.Segmenter;
 import org.eseg.model.EsegModel;
 
 /**
@@ -47,9 +49,32 @@ public final class Evaluator {
      */
     public static ConfusionMatrix evaluate(EsegModel model, Dataset dataset, int limit, InferenceOptions options,
             NDManager manager, IntConsumer progress) {
+        return evaluate(images -> Inference.logits(model, images), model.config().numClasses(), dataset, limit,
+                options, manager, progress);
+    }
+
+    /**
+     * Runs a segmenter (on whichever runtime it was opened with) over a dataset; see
+     * {@link #evaluate(EsegModel, Dataset, int, InferenceOptions, NDManager, IntConsumer)}.
+     *
+     * @param segmenter the segmenter (its class count must equal the dataset's)
+     * @param dataset the images and masks
+     * @param limit evaluate at most this many images (0: all)
+     * @param options scales, flip and window
+     * @param manager parent of the per-image managers
+     * @param progress called with the number of images done so far (may be null)
+     * @return the confusion matrix
+     */
+    public static ConfusionMatrix evaluate(Segmenter segmenter, Dataset dataset, int limit, InferenceOptions options,
+            NDManager manager, IntConsumer progress) {
+        return evaluate(segmenter::logits, segmenter.classes().size(), dataset, limit, options, manager, progress);
+    }
+
+    private static ConfusionMatrix evaluate(UnaryOperator<NDArray> network, int modelClasses, Dataset dataset,
+            int limit, InferenceOptions options, NDManager manager, IntConsumer progress) {
         int classes = dataset.classes().size();
-        if (model.config().numClasses() != classes) {
-            throw new IllegalArgumentException("the model predicts " + model.config().numClasses()
+        if (modelClasses != classes) {
+            throw new IllegalArgumentException("the model predicts " + modelClasses
                     + " classes, the dataset " + dataset.name() + " has " + classes);
         }
         ConfusionMatrix cm = new ConfusionMatrix(classes);
@@ -58,7 +83,7 @@ public final class Evaluator {
             LabeledImage s = dataset.load(i);
             try (NDManager m = manager.newSubManager()) {
                 // The same path as Segmenter: equal predictions, including ties.
-                NDArray pred = Inference.probabilities(model, Inference.toInput(s.image(), m), options).argMax(1);
+                NDArray pred = Inference.probabilities(network, Inference.toInput(s.image(), m), options).argMax(1);
                 byte[] bytes = s.mask().labels();
                 int[] labels = new int[bytes.length];
                 for (int j = 0; j < labels.length; j++) {

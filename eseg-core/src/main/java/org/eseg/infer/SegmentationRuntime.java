@@ -6,7 +6,8 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Something that turns a batch of normalised images into per-pixel logits: the contract that
  * benchmarking, prediction and evaluation use, whatever engine runs the network.
- * Implementations are not thread-safe; open one per thread.
+ * The built-in runtimes may be called from several threads at once (the weights are only read; a
+ * {@link Segmenter} relies on it).
  */
 public interface SegmentationRuntime extends AutoCloseable {
 

@@ -1,6 +1,7 @@
 package org.eseg.infer;
 
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import org.eseg.data.io.ImageFiles;
 import org.eseg.model.EsegModel;
 import org.eseg.model.io.ModelFile;
 import org.eseg.train.checkpoint.Checkpoint;
+import org.eseg.util.NoGrad;
 
 /**
  * The Java entry point for inference: load a trained model once, then segment images from any number of
@@ -25,6 +27,10 @@ import org.eseg.train.checkpoint.Checkpoint;
  * }
  * }</pre>
  *
+ * <p>The network runs on the runtime chosen at load time: the model's own DJL blocks ({@link RuntimeKind#DJL_EAGER},
+ * the default), its compiled TorchScript on DJL ({@link RuntimeKind#DJL}) or ONNX Runtime ({@link RuntimeKind#ONNX});
+ * test-time augmentation and sliding windows work the same on all of them.
+ *
  * <p>The DJL way ({@code Model} and {@code Predictor}) is {@link #djlModel} with a {@link SegmenterTranslator};
  * a DJL {@code Predictor} is for one thread, the segmenter for any number.
  */
@@ -33,11 +39,14 @@ public final class Segmenter implements AutoCloseable {
     private final NDManager manager;
     private final EsegModel model;
     private final ClassInfo classes;
+    /** The compiled network, or null to run the model's blocks. */
+    private final SegmentationRuntime runtime;
 
-    private Segmenter(NDManager manager, EsegModel model, ClassInfo classes) {
+    private Segmenter(NDManager manager, EsegModel model, ClassInfo classes, SegmentationRuntime runtime) {
         this.manager = manager;
         this.model = model;
         this.classes = classes;
+        this.runtime = runtime;
     }
 
     /**
@@ -49,7 +58,21 @@ public final class Segmenter implements AutoCloseable {
      * @throws IOException if the file is missing, truncated or not an eseg model, naming it
      */
     public static Segmenter load(Path path) throws IOException {
+        return load(path, RuntimeKind.DJL_EAGER, RuntimeOptions.builder().build());
+    }
+
+    /**
+     * Loads a model file, checkpoint or run folder and opens it on a runtime.
+     *
+     * @param path the file or folder
+     * @param kind the runtime: the model's blocks, its TorchScript on DJL, or ONNX Runtime (any image size)
+     * @param options threads (a fixed input size is ignored: images come in all sizes)
+     * @return the segmenter; close it to free the weights and the runtime
+     * @throws IOException if the file is missing, truncated or not an eseg model, naming it
+     */
+    public static Segmenter load(Path path, RuntimeKind kind, RuntimeOptions options) throws IOException {
         NDManager manager = NDManager.newBaseManager();
+        SegmentationRuntime runtime = null;
         try {
             EsegModel model = ModelFile.load(path, manager);
             ClassInfo classes = Checkpoint.readClasses(path);
@@ -57,8 +80,17 @@ public final class Segmenter implements AutoCloseable {
                 int n = model.config().numClasses();
                 classes = defaultClasses(n);
             }
-            return new Segmenter(manager, model, classes);
+            if (kind != RuntimeKind.DJL_EAGER) {
+                // Images come in all sizes: never a fixed-size export.
+                RuntimeOptions anySize = RuntimeOptions.builder().optThreads(options.threads())
+                        .optSpinWait(options.spinWait()).optLowMemory(options.lowMemory()).build();
+                runtime = Runtimes.open(kind, model, anySize);
+            }
+            return new Segmenter(manager, model, classes, runtime);
         } catch (IOException | RuntimeException e) {
+            if (runtime != null) {
+                runtime.close();
+            }
             manager.close();
             throw e;
         }
@@ -91,7 +123,7 @@ public final class Segmenter implements AutoCloseable {
             throw new IllegalArgumentException("the model predicts " + model.config().numClasses()
                     + " classes, but " + classes.size() + " class names were given");
         }
-        return new Segmenter(manager.newSubManager(), model, classes);
+        return new Segmenter(manager.newSubManager(), model, classes, null);
     }
 
     /**
@@ -113,6 +145,30 @@ public final class Segmenter implements AutoCloseable {
     }
 
     /**
+     * The runtime the network runs on.
+     *
+     * @return the kind
+     */
+    public RuntimeKind runtime() {
+        return runtime == null ? RuntimeKind.DJL_EAGER : runtime.kind();
+    }
+
+    /**
+     * Logits of a batch on this segmenter's runtime, with autograd off.
+     *
+     * @param images (N, 3, H, W) normalised
+     * @return (N, classes, H, W), owned by the images' manager
+     */
+    public NDArray logits(NDArray images) {
+        if (runtime == null) {
+            return Inference.logits(model, images);
+        }
+        try (NoGrad g = NoGrad.enter()) {
+            return runtime.logits(images);
+        }
+    }
+
+    /**
      * Segments an image with one whole-image pass (the paper's protocol).
      *
      * @param image RGB in [0, 255]
@@ -131,7 +187,7 @@ public final class Segmenter implements AutoCloseable {
      */
     public Segmentation segment(RgbImage image, InferenceOptions options) {
         try (NDManager m = manager.newSubManager()) {
-            return Segmentation.fromProbabilities(Inference.probabilities(model, Inference.toInput(image, m), options));
+            return Segmentation.fromProbabilities(probabilities(Inference.toInput(image, m), options));
         }
     }
 
@@ -164,7 +220,13 @@ public final class Segmenter implements AutoCloseable {
      */
     public float[] probabilities(RgbImage image, InferenceOptions options) {
         try (NDManager m = manager.newSubManager()) {
-            return Inference.probabilities(model, Inference.toInput(image, m), options).toFloatArray();
+            return probabilities(Inference.toInput(image, m), options).toFloatArray();
+        }
+    }
+
+    private NDArray probabilities(NDArray images, InferenceOptions options) {
+        try (NoGrad g = NoGrad.enter()) {
+            return Inference.probabilities(this::logits, images, options);
         }
     }
 
@@ -192,6 +254,9 @@ public final class Segmenter implements AutoCloseable {
 
     @Override
     public void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
         manager.close();
     }
 }

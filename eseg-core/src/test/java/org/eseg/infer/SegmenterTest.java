@@ -21,6 +21,8 @@ import org.eseg.data.io.ImageFiles;
 import org.eseg.model.EsegModel;
 import org.eseg.model.io.ModelFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Java API: many threads on one segmenter, and the DJL Predictor way. */
@@ -37,15 +39,17 @@ class SegmenterTest {
         return file;
     }
 
-    @Test
-    void eightThreadsOnOneSegmenterGetTheSameAnswersAsOne() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RuntimeKind.class)
+    void eightThreadsOnOneSegmenterGetTheSameAnswersAsOne(RuntimeKind runtime) throws Exception {
         int threads = 8;
         List<RgbImage> images = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
             images.add(TestSegmenters.image(16 + 2 * (i % 2), 24, 10 + i));
         }
         InferenceOptions options = InferenceOptions.DEFAULT;
-        try (Segmenter s = Segmenter.load(modelFile(5))) {
+        try (Segmenter s = Segmenter.load(modelFile(5), runtime, RuntimeOptions.builder().build())) {
+            assertEquals(runtime, s.runtime());
             List<Segmentation> expected = new ArrayList<>();
             for (RgbImage img : images) {
                 expected.add(s.segment(img, options));

@@ -1,0 +1,41 @@
+package org.eseg.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.eseg.infer.RuntimeKind;
+import org.eseg.infer.RuntimeOptions;
+import org.eseg.infer.Segmenter;
+import picocli.CommandLine.Option;
+
+/** The engine options shared by predict, eval and pseudo-label. */
+final class RuntimeMixin {
+
+    @Option(names = "--runtime", paramLabel = "NAME", defaultValue = "djl",
+            description = "What runs the network: djl (compiled TorchScript on DJL, default), onnx (ONNX Runtime) "
+                    + "or djl-eager (the model's own DJL blocks). All give the same labels up to float round-off.")
+    String runtime;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Intra-op threads (default: 0 = the engine's choice, one per core).")
+    int threads;
+
+    /**
+     * Opens a checkpoint on the chosen runtime.
+     *
+     * @param checkpoint model file, checkpoint or run folder
+     * @return the segmenter
+     * @throws IOException if the checkpoint cannot be read
+     */
+    Segmenter open(Path checkpoint) throws IOException {
+        RuntimeKind kind;
+        try {
+            kind = RuntimeKind.parse(runtime);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--runtime: " + e.getMessage(), e);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("--threads must be at least 0, got " + threads);
+        }
+        return Segmenter.load(checkpoint, kind, RuntimeOptions.builder().optThreads(threads).build());
+    }
+}
