@@ -80,7 +80,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                 : List.of(RuntimeKind.parse(runtime));
         BenchmarkOptions options = BenchmarkOptions.builder().setInput(input).optBatch(batch).optThreads(threads)
                 .optIterations(iters).optWarmup(warmup).build();
-        RuntimeOptions runtimeOptions = RuntimeOptions.builder().optThreads(threads).optInputSize(input)
+        RuntimeOptions runtimeOptions = RuntimeOptions.builder().optThreads(threads).optInputSize(input).optBatch(batch)
                 .optLowMemory(lowMemory).optSpinWait(spinWait).build();
         PrintWriter out = spec.commandLine().getOut();
         List<Map<String, Object>> runs = new ArrayList<>();

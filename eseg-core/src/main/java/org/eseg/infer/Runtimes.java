@@ -25,7 +25,8 @@ public final class Runtimes {
             case ONNX -> {
                 InferenceGraph graph = ModelCompiler.compile(model);
                 byte[] onnx = OnnxExporter.export(graph,
-                        OnnxExportOptions.builder().optInputSize(options.inputSize()).build());
+                        OnnxExportOptions.builder().optInputSize(options.inputSize())
+                                .optBatch(options.inputSize() == null ? 0 : options.batch()).build());
                 yield OrtRuntime.open(onnx, options);
             }
         };

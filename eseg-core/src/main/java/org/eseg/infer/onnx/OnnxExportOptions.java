@@ -3,8 +3,8 @@ package org.eseg.infer.onnx;
 import org.eseg.util.ImageSize;
 
 /**
- * How to export: a fixed input size (the batch size stays free) or fully dynamic H and W, and the ONNX
- * opset. Build with {@link #builder()}.
+ * How to export: a fixed input size or dynamic H and W, a fixed or free batch size, and the ONNX opset.
+ * Build with {@link #builder()}.
  */
 public final class OnnxExportOptions {
 
@@ -16,10 +16,12 @@ public final class OnnxExportOptions {
     public static final int DEFAULT_OPSET = 17;
 
     private final ImageSize inputSize;
+    private final int batch;
     private final int opset;
 
     private OnnxExportOptions(Builder b) {
         this.inputSize = b.inputSize;
+        this.batch = b.batch;
         this.opset = b.opset;
     }
 
@@ -51,6 +53,15 @@ public final class OnnxExportOptions {
     }
 
     /**
+     * The fixed batch size, or 0 when it is free.
+     *
+     * @return N or 0
+     */
+    public int batch() {
+        return batch;
+    }
+
+    /**
      * The ONNX opset.
      *
      * @return opset version
@@ -62,6 +73,7 @@ public final class OnnxExportOptions {
     /** Options for {@link OnnxExportOptions}. */
     public static final class Builder {
         private ImageSize inputSize;
+        private int batch;
         private int opset = DEFAULT_OPSET;
 
         private Builder() {}
@@ -74,6 +86,17 @@ public final class OnnxExportOptions {
          */
         public Builder optInputSize(ImageSize size) {
             inputSize = size;
+            return this;
+        }
+
+        /**
+         * Fixes the batch size (default: free).
+         *
+         * @param n images per run, or 0 for a free batch size
+         * @return this
+         */
+        public Builder optBatch(int n) {
+            batch = n;
             return this;
         }
 
@@ -92,9 +115,12 @@ public final class OnnxExportOptions {
          * Builds the options.
          *
          * @return the options
-         * @throws IllegalArgumentException if the opset is out of range
+         * @throws IllegalArgumentException if the opset or the batch is out of range
          */
         public OnnxExportOptions build() {
+            if (batch < 0) {
+                throw new IllegalArgumentException("batch must be at least 1 (or 0 for a free batch), got " + batch);
+            }
             if (opset < MIN_OPSET || opset > MAX_OPSET) {
                 throw new IllegalArgumentException(
                         "opset must be in " + MIN_OPSET + ".." + MAX_OPSET + ", got " + opset);

@@ -62,8 +62,10 @@ public final class OnnxExporter {
 
     private byte[] model() {
         body.string(Onnx.GRAPH_NAME, graph.name());
-        body.message(Onnx.GRAPH_INPUT, Onnx.floatValueInfo(INPUT_NAME, "N", 3L, dim("H", true), dim("W", false)));
-        body.message(Onnx.GRAPH_OUTPUT, Onnx.floatValueInfo(OUTPUT_NAME, "N", (long) graph.numClasses(),
+        // A fixed batch lets ONNX Runtime prove every shape, and fuse each Add into its convolution.
+        Object n = options.batch() > 0 ? (Object) (long) options.batch() : "N";
+        body.message(Onnx.GRAPH_INPUT, Onnx.floatValueInfo(INPUT_NAME, n, 3L, dim("H", true), dim("W", false)));
+        body.message(Onnx.GRAPH_OUTPUT, Onnx.floatValueInfo(OUTPUT_NAME, n, (long) graph.numClasses(),
                 dim("H", true), dim("W", false)));
         initializer(Onnx.int64Tensor("const_0", new long[] {0}));
         initializer(Onnx.int64Tensor("const_2", new long[] {2}));
@@ -203,16 +205,18 @@ public final class OnnxExporter {
 
     private void resize(Op.Resize r, String out) {
         String x = name(r.input());
-        Integer factor = exactNearestFactor(r);
+        Integer factor = exactFactor(r);
         if (factor != null) {
-            // Constant integer scales (not sizes) let ONNX Runtime run the resize in its NCHWc layout.
+            // Constant integer scales (not sizes) give the same result here, and let ONNX Runtime infer
+            // every shape statically and run the resize in its NCHWc layout.
             String scales = "scales_x" + factor;
             if (scaleConstants.add(factor)) {
                 initializer(Onnx.floatTensor(scales, new long[] {4}, new float[] {1, 1, factor, factor}));
             }
-            node(new Onnx.Node("Resize", fresh("resize")).inputs(x, "", scales).outputs(out)
-                    .attr("mode", "nearest").attr("coordinate_transformation_mode", "asymmetric")
-                    .attr("nearest_mode", "floor"));
+            Onnx.Node n = new Onnx.Node("Resize", fresh("resize")).inputs(x, "", scales).outputs(out);
+            node(r.bilinear() ? n.attr("mode", "linear").attr("coordinate_transformation_mode", "half_pixel")
+                    : n.attr("mode", "nearest").attr("coordinate_transformation_mode", "asymmetric")
+                            .attr("nearest_mode", "floor"));
             return;
         }
         // sizes = (N, C) of the input, then the target H and W.
@@ -233,14 +237,14 @@ public final class OnnxExporter {
     }
 
     /**
-     * For a fixed-size export, the integer factor of a nearest upsampling whose target is exactly that
-     * many times larger in both dimensions (then scales and sizes give the same result); null otherwise.
+     * For a fixed-size export, the integer factor of an upsampling whose target is exactly that many times
+     * larger in both dimensions (then scales and sizes give the same result); null otherwise.
      */
-    private Integer exactNearestFactor(Op.Resize r) {
+    private Integer exactFactor(Op.Resize r) {
         ImageSize s = options.inputSize();
         int from = graph.level(r.input());
         int to = graph.level(r.like());
-        if (s == null || r.bilinear() || to >= from) {
+        if (s == null || to >= from) {
             return null;
         }
         long f = 1L << (from - to);
