@@ -135,21 +135,29 @@ public final class ModelCompiler {
         int[] td = new int[levels];
         td[levels - 1] = in.get(levels - 1);
         for (int i = levels - 2; i >= 0; i--) {
-            int up = g.resizeLike(td[i + 1], in.get(i), false);
-            td[i] = biFpnNode(layer.topDown(i), new int[] {in.get(i), up});
+            // Scale the coarser map before upsampling it: the same values (nearest copies them), on a map
+            // four times smaller, and the node then adds it unscaled.
+            float[] w = fusionWeights(layer.topDown(i));
+            int up = g.resizeLike(g.weightedSum(new int[] {td[i + 1]}, new float[] {w[1]}), in.get(i), false);
+            td[i] = biFpnNode(layer.topDown(i), new int[] {in.get(i), up}, new float[] {w[0], 1f});
         }
         List<Integer> out = new ArrayList<>();
         out.add(td[0]);
         for (int i = 1; i < levels; i++) {
             int down = g.resizeLike(g.pool(out.get(i - 1), true), in.get(i), false);
             int[] maps = i < levels - 1 ? new int[] {in.get(i), td[i], down} : new int[] {in.get(i), down};
-            out.add(biFpnNode(layer.bottomUp(i), maps));
+            out.add(biFpnNode(layer.bottomUp(i), maps, fusionWeights(layer.bottomUp(i))));
         }
         return out;
     }
 
-    private int biFpnNode(BiFpnNode node, int[] maps) {
-        // Fast normalized fusion: relu(w) / (Σ relu(w) + eps), computed once here instead of per image.
+    private int biFpnNode(BiFpnNode node, int[] maps, float[] weights) {
+        int x = g.act(g.weightedSum(maps, weights), ActKind.of(node.act()));
+        return separable(node.conv(), node.bn(), x);
+    }
+
+    /** Fast normalized fusion weights relu(w) / (Σ relu(w) + eps), computed once here instead of per image. */
+    private static float[] fusionWeights(BiFpnNode node) {
         float[] w = node.weights().getArray().toFloatArray();
         double sum = 0;
         for (float v : w) {
@@ -159,8 +167,7 @@ public final class ModelCompiler {
         for (int j = 0; j < w.length; j++) {
             norm[j] = (float) (Math.max(w[j], 0) / (sum + BiFpnNode.fusionEps()));
         }
-        int x = g.act(g.weightedSum(maps, norm), ActKind.of(node.act()));
-        return separable(node.conv(), node.bn(), x);
+        return norm;
     }
 
     private List<Integer> topDownFpn(TopDownFpn fpn, List<Integer> in) {
@@ -215,13 +222,22 @@ public final class ModelCompiler {
         for (float v : w) {
             z += Math.exp(v - max);
         }
-        float[] soft = new float[w.length];
+        float[] weights = new float[w.length];
         int[] resized = new int[maps.size()];
         for (int i = 0; i < w.length; i++) {
-            soft[i] = (float) (Math.exp(w[i] - max) / z);
-            resized[i] = g.resizeLike(maps.get(i), maps.get(0), true);
+            float soft = (float) (Math.exp(w[i] - max) / z);
+            if (i == 0) {
+                weights[i] = soft;
+                resized[i] = maps.get(0);
+            } else {
+                // Bilinear resizing is linear: scaling the coarse map first costs a pass over a map
+                // 4^i times smaller, and the full-resolution sum then adds it unscaled.
+                weights[i] = 1f;
+                resized[i] = g.resizeLike(g.weightedSum(new int[] {maps.get(i)}, new float[] {soft}),
+                        maps.get(0), true);
+            }
         }
-        return g.weightedSum(resized, soft);
+        return g.weightedSum(resized, weights);
     }
 
     private int separable(SeparableConv conv, BatchNorm bn, int x) {

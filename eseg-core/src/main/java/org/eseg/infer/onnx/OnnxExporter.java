@@ -29,6 +29,7 @@ public final class OnnxExporter {
     private final ProtoMessage body = new ProtoMessage();
     private final Map<Integer, String> hwByLevel = new HashMap<>();
     private final java.util.Set<Integer> scaleConstants = new java.util.HashSet<>();
+    private final java.util.Set<Long> int64Constants = new java.util.HashSet<>();
     private int counter;
 
     private OnnxExporter(InferenceGraph graph, OnnxExportOptions options) {
@@ -67,11 +68,6 @@ public final class OnnxExporter {
         body.message(Onnx.GRAPH_INPUT, Onnx.floatValueInfo(INPUT_NAME, n, 3L, dim("H", true), dim("W", false)));
         body.message(Onnx.GRAPH_OUTPUT, Onnx.floatValueInfo(OUTPUT_NAME, n, (long) graph.numClasses(),
                 dim("H", true), dim("W", false)));
-        initializer(Onnx.int64Tensor("const_0", new long[] {0}));
-        initializer(Onnx.int64Tensor("const_2", new long[] {2}));
-        if (options.dynamic()) {
-            initializer(Onnx.int64Tensor("const_4", new long[] {4}));
-        }
         for (Op op : graph.ops()) {
             emit(op);
         }
@@ -99,6 +95,15 @@ public final class OnnxExporter {
             return INPUT_NAME;
         }
         return id == graph.output() ? OUTPUT_NAME : "t" + id;
+    }
+
+    /** A one-element int64 initializer, added on first use (ONNX Runtime warns about unused ones). */
+    private String constant(long value) {
+        String name = "const_" + value;
+        if (int64Constants.add(value)) {
+            initializer(Onnx.int64Tensor(name, new long[] {value}));
+        }
+        return name;
     }
 
     private String fresh(String prefix) {
@@ -178,11 +183,30 @@ public final class OnnxExporter {
      * Mul with a constant forces a reorder of the map out of it and back.
      */
     private void weightedSum(Op.WeightedSum ws, String out) {
-        String sum = null;
         int[] maps = ws.maps();
+        float[] w = ws.weights();
+        boolean allOnes = true;
+        for (float v : w) {
+            allOnes &= v == 1f;
+        }
+        if (allOnes && maps.length > 1) {
+            // One n-ary pass instead of a chain of Adds.
+            String[] ins = new String[maps.length];
+            for (int j = 0; j < maps.length; j++) {
+                ins[j] = name(maps[j]);
+            }
+            node(new Onnx.Node("Sum", fresh("sum")).inputs(ins).outputs(out));
+            return;
+        }
+        String sum = null;
         for (int j = 0; j < maps.length; j++) {
-            String term = j == 0 && maps.length == 1 ? out : fresh("term");
-            scale(maps[j], ws.weights()[j], term);
+            String term;
+            if (w[j] == 1f && maps.length > 1) {
+                term = name(maps[j]);
+            } else {
+                term = j == 0 && maps.length == 1 ? out : fresh("term");
+                scale(maps[j], w[j], term);
+            }
             if (sum == null) {
                 sum = term;
             } else {
@@ -223,7 +247,7 @@ public final class OnnxExporter {
         String shape = fresh("shape");
         node(new Onnx.Node("Shape", fresh("shape")).inputs(x).outputs(shape));
         String nc = fresh("nc");
-        node(new Onnx.Node("Slice", fresh("slice")).inputs(shape, "const_0", "const_2").outputs(nc));
+        node(new Onnx.Node("Slice", fresh("slice")).inputs(shape, constant(0), constant(2)).outputs(nc));
         String sizes = fresh("sizes");
         node(new Onnx.Node("Concat", fresh("concat")).inputs(nc, targetHw(r)).outputs(sizes).attr("axis", 0L));
         Onnx.Node n = new Onnx.Node("Resize", fresh("resize")).inputs(x, "", "", sizes).outputs(out);
@@ -265,7 +289,7 @@ public final class OnnxExporter {
             } else {
                 String shape = fresh("shape");
                 node(new Onnx.Node("Shape", fresh("shape")).inputs(name(r.like())).outputs(shape));
-                node(new Onnx.Node("Slice", fresh("slice")).inputs(shape, "const_2", "const_4").outputs(hw));
+                node(new Onnx.Node("Slice", fresh("slice")).inputs(shape, constant(2), constant(4)).outputs(hw));
             }
             return hw;
         });
