@@ -149,6 +149,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Intra-op CPU threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--devices", paramLabel = "LIST",
+            description = "Devices to train on, data-parallel when more than one: e.g. gpu0,gpu1 (default: every "
+                    + "visible GPU, else the CPU). The batch is split evenly; the first device holds the master "
+                    + "weights.")
+    String devices;
+
     @Option(names = "--pseudo-data", paramLabel = "DIR", description = "Pseudo-labelled folder dataset mixed half and half (self-training).")
     Path pseudoData;
 
@@ -243,6 +249,7 @@ final class TrainCommand implements Callable<Integer> {
         flags.put("gradClip", gradClip);
         flags.put("dropPath", dropPath);
         flags.put("threads", threads);
+        flags.put("devices", devices);
         flags.put("bnMomentum", bnMomentum);
         flags.put("pseudoData", pseudoData);
         flags.put("initFrom", initFrom);

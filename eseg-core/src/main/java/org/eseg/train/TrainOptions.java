@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.eseg.data.DatasetKind;
@@ -60,6 +61,8 @@ import org.eseg.data.DatasetKind;
  * @param timeLimitSeconds end training (validate, checkpoint) once this much time has passed (0: none)
  * @param bnMomentum BatchNorm momentum, PyTorch-style (null: the model's, 0.01); short runs want ~0.1 so
  *     that the running statistics used at evaluation catch up with the weights
+ * @param devices devices to train on, data-parallel when more than one, e.g. {@code gpu0,gpu1} (null: every
+ *     visible GPU, else the CPU; a device may repeat, which runs replicas side by side on it)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record TrainOptions(
@@ -102,7 +105,8 @@ public record TrainOptions(
         boolean skipBad,
         int evalLimit,
         long timeLimitSeconds,
-        Double bnMomentum) {
+        Double bnMomentum,
+        String devices) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -110,6 +114,31 @@ public record TrainOptions(
             .enable(DeserializationFeature.READ_ENUMS_USING_TO_STRING)
             .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /**
+     * The devices named by {@link #devices()}.
+     *
+     * @return the devices in order (empty when none are named)
+     * @throws IllegalArgumentException naming an entry that is not {@code cpu} or {@code gpuN}
+     */
+    public List<ai.djl.Device> deviceList() {
+        List<ai.djl.Device> list = new java.util.ArrayList<>();
+        if (devices == null) {
+            return list;
+        }
+        for (String d : devices.split(",")) {
+            String t = d.trim().toLowerCase(Locale.ROOT);
+            if (t.equals("cpu")) {
+                list.add(ai.djl.Device.cpu());
+            } else if (t.matches("gpu\\d+")) {
+                list.add(ai.djl.Device.gpu(Integer.parseInt(t.substring(3))));
+            } else {
+                throw new IllegalArgumentException("devices: expected a comma-separated list of cpu and gpuN "
+                        + "(e.g. gpu0,gpu1), got '" + d.trim() + "'");
+            }
+        }
+        return list;
+    }
 
     /**
      * Checks every value (Jackson builds the record first, so the check runs after it rather than in the
@@ -145,6 +174,10 @@ public record TrainOptions(
         require(evalLimit >= 0, "eval limit must be >= 0, got " + evalLimit);
         require(timeLimitSeconds >= 0, "time limit must be >= 0, got " + timeLimitSeconds);
         require(bnMomentum == null || (bnMomentum > 0 && bnMomentum < 1), "bn momentum must be in (0, 1), got " + bnMomentum);
+        if (devices != null) {
+            List<ai.djl.Device> list = deviceList();
+            require(batch >= list.size(), "batch " + batch + " cannot be split over " + list.size() + " devices");
+        }
         return this;
     }
 
@@ -201,6 +234,7 @@ public record TrainOptions(
         n.put("evalLimit", 0);
         n.put("timeLimitSeconds", 0);
         n.putNull("bnMomentum");
+        n.putNull("devices");
         return n;
     }
 

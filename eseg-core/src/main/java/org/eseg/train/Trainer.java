@@ -1,5 +1,6 @@
 package org.eseg.train;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +40,7 @@ import org.eseg.train.loss.CrossEntropyLoss;
 import org.eseg.train.loss.OhemCrossEntropyLoss;
 import org.eseg.train.loss.SegmentationLoss;
 import org.eseg.train.optim.Sgd;
+import org.eseg.train.parallel.DataParallel;
 import org.eseg.train.schedule.CosineSchedule;
 import org.eseg.util.AtomicFiles;
 import org.eseg.util.OutputFolders;
@@ -133,9 +136,10 @@ public final class Trainer {
         }
         Engine.getInstance().setRandomSeed((int) options.seed());
         LoaderState start = resumeFrom == null ? LoaderState.START : resumeFrom.state().loader();
+        List<Device> devices = options.devices() != null ? options.deviceList() : DataParallel.visibleDevices();
         try (TrainingData data = TrainingData.open(options, start);
-                NDManager manager = NDManager.newBaseManager()) {
-            return new Loop(runDir, data, manager).run();
+                NDManager manager = NDManager.newBaseManager(devices.get(0))) {
+            return new Loop(runDir, data, manager, devices).run();
         } finally {
             listener.finished();
         }
@@ -182,8 +186,10 @@ public final class Trainer {
         private SegmentationMetrics lastValidation;
         private ConfusionMatrix lastConfusion;
         private Path lastCheckpoint;
+        /** Replicas on the devices after the first, or null on one device. */
+        private DataParallel parallel;
 
-        Loop(Path runDir, TrainingData data, NDManager manager) throws IOException {
+        Loop(Path runDir, TrainingData data, NDManager manager, List<Device> devices) throws IOException {
             this.runDir = runDir;
             this.data = data;
             this.manager = manager;
@@ -229,6 +235,11 @@ public final class Trainer {
                 Files.deleteIfExists(log.file());
             }
             AtomicFiles.writeString(runDir.resolve("train-options.json"), options.toJson());
+            if (devices.size() > 1) {
+                // After any restore or initialisation: the replicas start from the master's weights.
+                parallel = DataParallel.create(model, devices, initShape);
+                listener.message("data-parallel over " + devices.size() + " devices: " + devices);
+            }
         }
 
         private void restore(Checkpoint c) throws IOException {
@@ -259,6 +270,9 @@ public final class Trainer {
             try {
                 return loop();
             } finally {
+                if (parallel != null) {
+                    parallel.close();
+                }
                 sgd.close();
                 if (ema != null) {
                     ema.close();
@@ -301,6 +315,9 @@ public final class Trainer {
                 }
                 sgd.step(lr);
                 sgd.zeroGradients();
+                if (parallel != null) {
+                    parallel.broadcast();
+                }
                 if (ema != null) {
                     ema.update();
                 }
@@ -344,6 +361,9 @@ public final class Trainer {
                 NDArray y = batch.labelsArray(sm);
                 PairList<String, Object> params = new PairList<>();
                 params.add(DropPath.SEED_KEY, options.seed() * 1_000_003L + step);
+                if (parallel != null) {
+                    return parallel.forwardBackward(x, y, loss, params);
+                }
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray logits = model.forward(ps, new NDList(x), true, params).head();
                     NDArray l = loss.compute(logits, y);

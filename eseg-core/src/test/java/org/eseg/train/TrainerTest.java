@@ -128,6 +128,43 @@ class TrainerTest {
         assertEquals(List.of(1L, 2L, 3L, 4L), steps);
     }
 
+    /** Two replicas on the CPU stand in for two GPUs: the data-parallel run also resumes exactly. */
+    @Test
+    void dataParallelRunResumesExactlyAndKeepsOneCheckpointFormat() throws IOException {
+        Map<String, Object> extra = Map.of("devices", "cpu,cpu", "batch", 4, "valSplit", "none");
+        TrainingResult whole = new Trainer(options(tmp.resolve("dp-whole"), 4, extra), null).run();
+        assertEquals(4, whole.steps());
+        assertTrue(Float.isFinite((float) whole.lastLoss()));
+
+        Path split = tmp.resolve("dp-split");
+        Trainer[] first = new Trainer[1];
+        first[0] = new Trainer(options(split, 4, extra), new TrainingListener() {
+            @Override
+            public void stepped(long step, double loss, double lr, double ips) {
+                if (step == 2) {
+                    first[0].requestStop();
+                }
+            }
+        });
+        assertTrue(first[0].run().interrupted());
+        assertEquals(4, Trainer.resume(split, null, null).run().steps());
+        float[][] wa = weights(Checkpoint.read(tmp.resolve("dp-whole")).trainWeights());
+        float[][] wb = weights(Checkpoint.read(split).trainWeights());
+        for (int i = 0; i < wa.length; i++) {
+            assertArrayEquals(wa[i], wb[i], 1e-5f, "tensor " + i);
+        }
+        // A data-parallel checkpoint is an ordinary model file.
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertEquals(19, ModelFile.load(split, m).config().numClasses());
+        }
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> options(tmp.resolve("dp-bad"), 2, Map.of("devices", "cpu,tpu0")));
+        assertTrue(bad.getMessage().contains("tpu0"), bad.getMessage());
+        IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
+                () -> options(tmp.resolve("dp-small"), 2, Map.of("devices", "cpu,cpu,cpu", "batch", 2)));
+        assertTrue(small.getMessage().contains("3 devices"), small.getMessage());
+    }
+
     @Test
     void aDivergingLossStopsTheRunAndKeepsTheLastGoodCheckpoint() throws IOException {
         Path run = tmp.resolve("nan");
