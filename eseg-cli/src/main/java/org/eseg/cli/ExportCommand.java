@@ -87,12 +87,20 @@ final class ExportCommand implements Callable<Integer> {
             + "and compare with the DJL model on a random image (at --input, or 256x512 without one).")
     boolean verify;
 
+    @Option(names = "--verify-size", paramLabel = "HxW", converter = ImageSizeConverter.class,
+            description = "Image size for --verify (default: --input, else 256x512).")
+    ImageSize verifySize;
+
     @Option(names = "--json", description = "End with one line of JSON.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         ImageSize fixed = size == null ? null : size.input;
+        if (fixed != null && verifySize != null && !verifySize.equals(fixed)) {
+            throw new IllegalArgumentException("--verify-size " + verifySize + " differs from --input " + fixed
+                    + ": a fixed-size export runs at its own size only");
+        }
         if (batch < 0) {
             throw new IllegalArgumentException("--batch must be at least 1 (or 0 for a free batch), got " + batch);
         }
@@ -127,7 +135,7 @@ final class ExportCommand implements Callable<Integer> {
                 o.put("opset", opset);
             }
             if (verify) {
-                ImageSize at = fixed != null ? fixed : new ImageSize(256, 512);
+                ImageSize at = fixed != null ? fixed : verifySize != null ? verifySize : new ImageSize(256, 512);
                 ExportCheck.Parity p;
                 String runtime;
                 if (format == Format.ONNX) {
