@@ -16,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import org.eseg.infer.graph.InferenceGraph;
 import org.eseg.infer.torchscript.TorchScriptExporter;
 import org.eseg.util.NoGrad;
@@ -74,7 +75,8 @@ public final class DjlRuntime implements SegmentationRuntime {
         }
         Model model = Model.newInstance(name, "PyTorch");
         try {
-            model.load(in);
+            // The weights were written on the CPU: map them to the model's device (a GPU when DJL has one).
+            model.load(in, Map.of("mapLocation", "true"));
             return model;
         } catch (IOException e) {
             model.close();
