@@ -53,6 +53,20 @@ class TrainerTest {
         return TrainOptions.fromTree(tree);
     }
 
+    /** A trainer that asks itself to stop once it has done {@code steps} steps, as Ctrl-C would. */
+    private static Trainer stoppingAfter(TrainOptions options, long steps) {
+        Trainer[] self = new Trainer[1];
+        self[0] = new Trainer(options, new TrainingListener() {
+            @Override
+            public void stepped(long step, double loss, double lr, double ips) {
+                if (step == steps) {
+                    self[0].requestStop();
+                }
+            }
+        });
+        return self[0];
+    }
+
     private static float[][] weights(byte[] encoded) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDList list = NDList.decode(m, encoded);
@@ -94,16 +108,8 @@ class TrainerTest {
         new Trainer(options(tmp.resolve("whole"), 4, extra), null).run();
 
         Path split = tmp.resolve("split");
-        Trainer[] first = new Trainer[1];
-        first[0] = new Trainer(options(split, 4, extra), new TrainingListener() {
-            @Override
-            public void stepped(long step, double loss, double lr, double ips) {
-                if (step == 2) {
-                    first[0].requestStop();
-                }
-            }
-        });
-        TrainingResult stopped = first[0].run();
+        Trainer first = stoppingAfter(options(split, 4, extra), 2);
+        TrainingResult stopped = first.run();
         assertTrue(stopped.interrupted());
         assertEquals(2, Checkpoint.read(split).state().step());
         TrainingResult resumed = Trainer.resume(split, null, null).run();
@@ -137,16 +143,8 @@ class TrainerTest {
         assertTrue(Float.isFinite((float) whole.lastLoss()));
 
         Path split = tmp.resolve("dp-split");
-        Trainer[] first = new Trainer[1];
-        first[0] = new Trainer(options(split, 4, extra), new TrainingListener() {
-            @Override
-            public void stepped(long step, double loss, double lr, double ips) {
-                if (step == 2) {
-                    first[0].requestStop();
-                }
-            }
-        });
-        assertTrue(first[0].run().interrupted());
+        Trainer first = stoppingAfter(options(split, 4, extra), 2);
+        assertTrue(first.run().interrupted());
         assertEquals(4, Trainer.resume(split, null, null).run().steps());
         float[][] wa = weights(Checkpoint.read(tmp.resolve("dp-whole")).trainWeights());
         float[][] wb = weights(Checkpoint.read(split).trainWeights());
