@@ -27,9 +27,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Time inference: warm-up, then latency mean/p50/p90, images per second, achieved GMAC/s and",
-            "peak resident memory per runtime. djl = the BatchNorm-folded graph on libtorch; onnx = the",
+            "peak resident memory per runtime. djl = the compiled graph as TorchScript on DJL; onnx = the",
             "exported graph on ONNX Runtime; djl-eager = the unmodified model (for comparison).",
-            "All runtimes run in this JVM one after the other; the peak-RSS counter is reset before each.",
+            "Runtimes share this JVM: each is built and warmed up in turn (the peak-RSS counter is reset",
+            "before each), then the timed passes alternate between them, so that a machine whose speed",
+            "drifts slows every runtime alike.",
         },
         footer = {"", "Examples:",
             "  eseg benchmark --model eseg-s --input 512x1024 --runtime all",
@@ -92,15 +94,18 @@ final class BenchmarkCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%-10s %9s %9s %9s %8s %8s %10s %10s%n",
                     "runtime", "ms mean", "ms p50", "ms p90", "img/s", "GMAC/s", "peak MiB", "+RSS MiB");
             out.flush();
+            List<Benchmark.Entry> entries = new ArrayList<>();
             for (RuntimeKind kind : kinds) {
-                BenchmarkResult r = Benchmark.run(kind.label(), m.config().name(), macs,
-                        () -> Runtimes.open(kind, m, runtimeOptions), options);
+                entries.add(new Benchmark.Entry(kind.label(), m.config().name(), macs,
+                        () -> Runtimes.open(kind, m, runtimeOptions)));
+            }
+            for (BenchmarkResult r : Benchmark.run(entries, options)) {
                 out.printf(Locale.ROOT, "%-10s %9.1f %9.1f %9.1f %8.2f %8.1f %10.0f %10.0f%n", r.runtime(),
                         r.msMean(), r.msP50(), r.msP90(), r.imagesPerSecond(), r.gmacPerSecond(), r.peakRssMb(),
                         r.rssIncreaseMb());
-                out.flush();
                 runs.add(toJson(r));
             }
+            out.flush();
         }
         if (json) {
             out.println(Json.line(Map.of("runs", runs)));
