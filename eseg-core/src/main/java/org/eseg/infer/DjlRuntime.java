@@ -68,11 +68,7 @@ public final class DjlRuntime implements SegmentationRuntime {
     }
 
     private static Model load(String name, InputStream in, RuntimeOptions options, String what) {
-        if (options.threads() > 0) {
-            // The native library must be loaded before its thread count can be set.
-            ai.djl.engine.Engine.getEngine("PyTorch");
-            JniUtils.setNumThreads(options.threads());
-        }
+        setLibtorchThreads(options);
         Model model = Model.newInstance(name, "PyTorch");
         try {
             // The weights were written on the CPU: map them to the model's device (a GPU when DJL has one).
@@ -84,6 +80,15 @@ public final class DjlRuntime implements SegmentationRuntime {
         } catch (MalformedModelException | RuntimeException e) {
             model.close();
             throw new IllegalStateException("libtorch rejected " + what + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** Sets libtorch's process-wide intra-op thread count when the options name one. */
+    static void setLibtorchThreads(RuntimeOptions options) {
+        if (options.threads() > 0) {
+            // The native library must be loaded before its thread count can be set.
+            ai.djl.engine.Engine.getEngine("PyTorch");
+            JniUtils.setNumThreads(options.threads());
         }
     }
 

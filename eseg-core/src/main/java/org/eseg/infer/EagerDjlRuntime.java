@@ -24,11 +24,7 @@ public final class EagerDjlRuntime implements SegmentationRuntime {
      * @param options threads
      */
     public EagerDjlRuntime(EsegModel model, RuntimeOptions options) {
-        if (options.threads() > 0) {
-            // The native library must be loaded before its thread count can be set.
-            ai.djl.engine.Engine.getEngine("PyTorch");
-            JniUtils.setNumThreads(options.threads());
-        }
+        DjlRuntime.setLibtorchThreads(options);
         this.model = model;
         this.manager = NDManager.newBaseManager();
     }

@@ -20,6 +20,15 @@ public final class RuntimeOptions {
     }
 
     /**
+     * The same options for images of any size: no fixed input size or batch, everything else kept.
+     *
+     * @return options that promise nothing about shapes
+     */
+    public RuntimeOptions anySize() {
+        return builder().optThreads(threads).optSpinWait(spinWait).optLowMemory(lowMemory).build();
+    }
+
+    /**
      * Starts a builder (engine-default threads, any input size).
      *
      * @return a builder

@@ -82,9 +82,7 @@ public final class Segmenter implements AutoCloseable {
             }
             if (kind != RuntimeKind.DJL_EAGER) {
                 // Images come in all sizes: never a fixed-size export.
-                RuntimeOptions anySize = RuntimeOptions.builder().optThreads(options.threads())
-                        .optSpinWait(options.spinWait()).optLowMemory(options.lowMemory()).build();
-                runtime = Runtimes.open(kind, model, anySize);
+                runtime = Runtimes.open(kind, model, options.anySize());
             }
             return new Segmenter(manager, model, classes, runtime);
         } catch (IOException | RuntimeException e) {
