@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,7 +57,8 @@ public final class DataLoader implements AutoCloseable {
     private final int prefetch;
     private final ExecutorService pool;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private final Map<String, DataProblem> bad = new ConcurrentSkipListMap<>();
+    // Guarded by itself. Not a ConcurrentSkipListMap: its size() can lag an entry another worker just linked.
+    private final Map<String, DataProblem> bad = new TreeMap<>();
     private LoaderState state;
     private LoaderState scheduled;
     private long cachedEpoch = -1;
@@ -135,7 +136,9 @@ public final class DataLoader implements AutoCloseable {
      * @return the count
      */
     public int skippedCount() {
-        return bad.size();
+        synchronized (bad) {
+            return bad.size();
+        }
     }
 
     /**
@@ -144,7 +147,9 @@ public final class DataLoader implements AutoCloseable {
      * @return the problems
      */
     public List<DataProblem> skippedProblems() {
-        return List.copyOf(bad.values());
+        synchronized (bad) {
+            return List.copyOf(bad.values());
+        }
     }
 
     /**
@@ -296,8 +301,10 @@ public final class DataLoader implements AutoCloseable {
                     if (first == null) {
                         first = e;
                     }
-                    bad.putIfAbsent(src.tag + ":" + String.format("%09d", index),
-                            DataProblem.of(e, src.dataset.samples().get(index).image()));
+                    DataProblem problem = DataProblem.of(e, src.dataset.samples().get(index).image());
+                    synchronized (bad) {
+                        bad.putIfAbsent(src.tag + ":" + String.format("%09d", index), problem);
+                    }
                 }
             }
             throw new DataException(null, "no sample of " + src.dataset.name() + " could be loaded; first error: "
