@@ -129,14 +129,16 @@ public final class Trainer {
             // checked before the run folder is made, so that a typo leaves nothing behind
             throw new IllegalArgumentException("--data " + options.data() + " is not a folder");
         }
-        OutputFolders.checkWritable(runDir);
         if (options.threads() > 0) {
             // Read by DJL when the engine starts; a JVM that already started it keeps its thread count.
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(options.threads()));
         }
+        // Before the run folder is made, for the same reason as the data check.
+        List<Device> devices = options.devices() != null
+                ? DataParallel.checkVisible(options.deviceList()) : DataParallel.visibleDevices();
+        OutputFolders.checkWritable(runDir);
         Engine.getInstance().setRandomSeed((int) options.seed());
         LoaderState start = resumeFrom == null ? LoaderState.START : resumeFrom.state().loader();
-        List<Device> devices = options.devices() != null ? options.deviceList() : DataParallel.visibleDevices();
         try (TrainingData data = TrainingData.open(options, start);
                 NDManager manager = NDManager.newBaseManager(devices.get(0))) {
             return new Loop(runDir, data, manager, devices).run();

@@ -208,5 +208,10 @@ class TrainerTest {
                 () -> new Trainer(options(tmp.resolve("x"), 1, Map.of("data", tmp.resolve("missing").toString())), null).run());
         assertTrue(noData.getMessage().contains("missing"), noData.getMessage());
         assertFalse(Files.exists(tmp.resolve("x")), "a bad --data leaves no run folder behind");
+        String missingGpu = "gpu" + ai.djl.engine.Engine.getInstance().getGpuCount();
+        IllegalArgumentException noGpu = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(options(tmp.resolve("y"), 1, Map.of("devices", "cpu," + missingGpu)), null).run());
+        assertTrue(noGpu.getMessage().contains(missingGpu + " is not visible"), noGpu.getMessage());
+        assertFalse(Files.exists(tmp.resolve("y")), "an unusable device leaves no run folder behind");
     }
 }

@@ -59,6 +59,27 @@ public final class DataParallel implements AutoCloseable {
     }
 
     /**
+     * Checks that every named GPU is one the engine sees, so a typo fails before any data is read, naming the
+     * device rather than surfacing as a CUDA error from deep inside the engine.
+     *
+     * @param devices the devices the user named
+     * @return the same list
+     * @throws IllegalArgumentException naming the first GPU that is not visible
+     */
+    public static List<Device> checkVisible(List<Device> devices) {
+        int gpus = Engine.getInstance().getGpuCount();
+        for (Device d : devices) {
+            if (d.isGpu() && d.getDeviceId() >= gpus) {
+                throw new IllegalArgumentException("devices: gpu" + d.getDeviceId() + " is not visible; "
+                        + (gpus == 0 ? "DJL's " + Engine.getInstance().getEngineName() + " engine sees no GPU"
+                                : "the visible GPUs are gpu0 to gpu" + (gpus - 1))
+                        + " (use cpu, or check CUDA_VISIBLE_DEVICES and the CUDA build of the native library)");
+            }
+        }
+        return devices;
+    }
+
+    /**
      * Builds replicas of an initialised master model on the devices after the first.
      *
      * @param master the model the optimizer updates; it must live on {@code devices.get(0)}

@@ -148,6 +148,16 @@ class DataParallelTest {
         }
     }
 
+    @Test
+    void namedGpuThatIsNotVisibleIsRejectedByName() {
+        List<Device> cpus = List.of(Device.cpu(), Device.cpu());
+        assertEquals(cpus, DataParallel.checkVisible(cpus));
+        int gpus = Engine.getInstance().getGpuCount();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DataParallel.checkVisible(List.of(Device.cpu(), Device.gpu(gpus))));
+        assertTrue(e.getMessage().startsWith("devices: gpu" + gpus + " is not visible"), e.getMessage());
+    }
+
     private static List<NDArray> arrays(EsegModel m) {
         List<NDArray> out = new ArrayList<>();
         for (Pair<String, Parameter> p : m.getParameters()) {
