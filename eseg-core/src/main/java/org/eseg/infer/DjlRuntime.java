@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -19,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.eseg.infer.graph.InferenceGraph;
 import org.eseg.infer.torchscript.TorchScriptExporter;
+import org.eseg.util.LibtorchThreads;
 import org.eseg.util.NoGrad;
 
 /**
@@ -83,13 +83,9 @@ public final class DjlRuntime implements SegmentationRuntime {
         }
     }
 
-    /** Sets libtorch's process-wide intra-op thread count when the options name one. */
+    /** Sets libtorch's process-wide intra-op thread count (the engine's default when the options name none). */
     static void setLibtorchThreads(RuntimeOptions options) {
-        if (options.threads() > 0) {
-            // The native library must be loaded before its thread count can be set.
-            ai.djl.engine.Engine.getEngine("PyTorch");
-            JniUtils.setNumThreads(options.threads());
-        }
+        LibtorchThreads.set(options.threads());
     }
 
     private static String rootMessage(Throwable e) {

@@ -43,6 +43,7 @@ import org.eseg.train.optim.Sgd;
 import org.eseg.train.parallel.DataParallel;
 import org.eseg.train.schedule.CosineSchedule;
 import org.eseg.util.AtomicFiles;
+import org.eseg.util.LibtorchThreads;
 import org.eseg.util.OutputFolders;
 import org.eseg.util.ResourceUsage;
 
@@ -129,10 +130,7 @@ public final class Trainer {
             // checked before the run folder is made, so that a typo leaves nothing behind
             throw new IllegalArgumentException("--data " + options.data() + " is not a folder");
         }
-        if (options.threads() > 0) {
-            // Read by DJL when the engine starts; a JVM that already started it keeps its thread count.
-            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(options.threads()));
-        }
+        LibtorchThreads.set(options.threads());
         // Before the run folder is made, for the same reason as the data check.
         List<Device> devices = options.devices() != null
                 ? DataParallel.checkVisible(options.deviceList()) : DataParallel.visibleDevices();

@@ -25,10 +25,19 @@ import org.eseg.model.EsegModel;
 import org.eseg.model.EsegVariants;
 import org.eseg.train.loss.CrossEntropyLoss;
 import org.eseg.util.NoGrad;
+import org.eseg.util.LibtorchThreads;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Two replicas on the CPU: the data-parallel arithmetic without a GPU. */
 class DataParallelTest {
+
+    @BeforeAll
+    static void threads() {
+        // The reference gradients below run outside the trainer, which would otherwise set this.
+        LibtorchThreads.set(0);
+    }
+
 
     private static final Shape INIT = new Shape(1, 3, 32, 32);
 
