@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.eseg.data.io.ImageFiles;
 import org.eseg.data.synth.SynthGenerator;
 import org.eseg.data.synth.SynthOptions;
 import org.eseg.model.EsegModel;
@@ -182,18 +183,66 @@ class TrainerTest {
 
     @Test
     void initFromAnotherRunWithNewClassesKeepsAllButTheClassifier() throws IOException {
+        // Both runs stop before their first step, so each checkpoint holds exactly the weights its run started from.
         Path src = tmp.resolve("src");
-        new Trainer(options(src, 1, Map.of()), null).run();
-        // the same data read through a 19-class run: every tensor but the classifier must be copied
+        Trainer first = new Trainer(options(src, 1, Map.of()), null); // the 19 Cityscapes classes
+        first.requestStop();
+        first.run();
+        // a run on 5 classes, seeded differently: every tensor but the classifier must be copied, the classifier new
         Path dst = tmp.resolve("dst");
-        Trainer t = new Trainer(options(dst, 1, Map.of("initFrom", src.toString(), "lr", 1e-12, "emaDecay", 0.0,
-                "momentum", 0.0)), null);
+        Trainer t = new Trainer(options(dst, 1, Map.of("dataset", "folder", "data",
+                fiveClassFolder(tmp.resolve("five")).toString(), "valSplit", "none", "initFrom", src.toString(),
+                "seed", 6)), null);
+        t.requestStop();
         t.run();
-        float[][] a = weights(Checkpoint.read(src).weights());
-        float[][] b = weights(Checkpoint.read(dst).trainWeights());
-        assertEquals(a.length, b.length);
-        // the first tensor (stem conv) was copied; an lr of 1e-12 leaves it unchanged within float precision
-        assertArrayEquals(a[0], b[0], 1e-6f);
+        Checkpoint target = Checkpoint.read(dst);
+        assertEquals(5, target.classes().size());
+        Map<String, float[]> a = namedWeights(Checkpoint.read(src).weights());
+        Map<String, float[]> b = namedWeights(target.trainWeights());
+        assertEquals(a.keySet(), b.keySet());
+        List<String> resized = new java.util.ArrayList<>();
+        for (String name : a.keySet()) {
+            if (a.get(name).length != b.get(name).length) {
+                resized.add(name);
+                assertEquals(a.get(name).length / 19 * 5, b.get(name).length, name + ": one row per class");
+                for (float v : b.get(name)) {
+                    assertTrue(Float.isFinite(v), name);
+                }
+            } else {
+                assertArrayEquals(a.get(name), b.get(name), name);
+            }
+        }
+        assertEquals(2, resized.size(), "only the classifier's weight and bias are new: " + resized);
+    }
+
+    /** The synthetic training images as a folder dataset of 5 classes (horizontal bands of labels 0..4). */
+    private static Path fiveClassFolder(Path root) throws IOException {
+        Files.createDirectories(root.resolve("images"));
+        Files.createDirectories(root.resolve("masks"));
+        Files.writeString(root.resolve("classes.txt"), "a\nb\nc\nd\ne\n");
+        List<Path> images;
+        try (var files = Files.walk(data.resolve("leftImg8bit/train"))) {
+            images = files.filter(f -> f.toString().endsWith(".png")).sorted().toList();
+        }
+        for (int i = 0; i < images.size(); i++) {
+            Files.copy(images.get(i), root.resolve("images/img" + i + ".png"));
+            byte[] labels = new byte[64 * 128];
+            for (int p = 0; p < labels.length; p++) {
+                labels[p] = (byte) (p / 128 * 5 / 64);
+            }
+            ImageFiles.writeGrayPng(root.resolve("masks/img" + i + ".png"), 64, 128, labels);
+        }
+        return root;
+    }
+
+    private static Map<String, float[]> namedWeights(byte[] encoded) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Map<String, float[]> out = new java.util.LinkedHashMap<>();
+            for (NDArray a : NDList.decode(m, encoded)) {
+                out.put(a.getName(), a.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray());
+            }
+            return out;
+        }
     }
 
     @Test

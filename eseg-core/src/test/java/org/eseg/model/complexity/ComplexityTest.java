@@ -11,8 +11,10 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
+import java.util.List;
 import org.eseg.model.EsegConfig;
 import org.eseg.model.EsegVariants;
+import org.eseg.model.decoder.DecoderKind;
 import org.eseg.model.layers.Convs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,7 +44,50 @@ class ComplexityTest {
         }
     }
 
-    /** The paper's Table 1 / Table 3 figures and DESIGN.md's reference parameter counts (19 classes). */
+    /**
+     * The exact counts of every variant (19 classes, 1024x2048), as this code computed them when they were pinned.
+     * The counts are deterministic, so any change to the network (a dropped BiFPN layer, another pooling, a
+     * different head) shows here, long before it would leave the paper's tolerance below. The ESeg-S rows also
+     * hold the feature-level ablation of the paper's Table 1 and the FPN ablation of Table 2.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "eseg-lite-s, 3, 9, BIFPN,  3591895,  17141686784",
+        "eseg-lite-m, 3, 9, BIFPN,  9740140,  42712114432",
+        "eseg-lite-l, 3, 9, BIFPN, 28398577, 114855287040",
+        "eseg-s,      2, 5, BIFPN,  6410895,  33681041920",
+        "eseg-s,      2, 7, BIFPN,  6638841,  33829726720",
+        "eseg-s,      2, 9, BIFPN,  6866787,  33839019520",
+        "eseg-m,      2, 9, BIFPN, 20009293, 110333316960",
+        "eseg-l,      2, 9, BIFPN, 70523031, 339765078528",
+        "eseg-s,      2, 5, FPN,    6494551,  39449520640",
+        "eseg-s,      2, 9, FPN,    6951131,  39526812160",
+    })
+    void exactCountsOfEveryVariant(String name, int min, int max, DecoderKind decoder, long params, long macs) {
+        EsegConfig c = EsegVariants.byName(name).withLevels(min, max).withDecoderKind(decoder);
+        ComplexityReport r = Complexity.measure(c, 1024, 2048);
+        assertEquals(params, r.total().params(), name + " P" + min + "-P" + max + " " + decoder + " params");
+        assertEquals(macs, r.total().macs(), name + " P" + min + "-P" + max + " " + decoder + " MACs");
+    }
+
+    @Test
+    void everyNamedVariantHasPinnedCounts() {
+        // A new variant must add its exact counts to exactCountsOfEveryVariant.
+        assertEquals(List.of("eseg-lite-s", "eseg-lite-m", "eseg-lite-l", "eseg-s", "eseg-m", "eseg-l"),
+                EsegVariants.names());
+        for (String name : EsegVariants.names()) {
+            EsegConfig c = EsegVariants.byName(name);
+            assertEquals(DecoderKind.BIFPN, c.decoder().kind(), name);
+            assertEquals(name.startsWith("eseg-lite") ? 3 : 2, c.minLevel(), name);
+            assertEquals(9, c.maxLevel(), name);
+            assertEquals(19, c.numClasses(), name);
+        }
+    }
+
+    /**
+     * The paper's figures (Table 1 / Table 4 params and FLOPs, which are multiply-adds) and the reference parameter
+     * counts of docs/design.md section 1 (19 classes): our counts stay within 2% (params) and 8% (MACs) of them.
+     */
     @ParameterizedTest
     @CsvSource({
         "eseg-s, 2, 5, 6.41e6, 34.3e9",
