@@ -12,7 +12,7 @@ import org.eseg.infer.ExportCheck;
 import org.eseg.infer.ModelCompiler;
 import org.eseg.infer.RuntimeOptions;
 import org.eseg.infer.SegmentationRuntime;
-import org.eseg.infer.graph.InferenceGraph;
+import org.eseg.graph.InferenceGraph;
 import org.eseg.infer.onnx.OnnxExportOptions;
 import org.eseg.infer.onnx.OnnxExporter;
 import org.eseg.infer.torchscript.TorchScriptExporter;

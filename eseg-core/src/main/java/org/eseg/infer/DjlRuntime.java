@@ -17,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
-import org.eseg.infer.graph.InferenceGraph;
+import org.eseg.graph.InferenceGraph;
 import org.eseg.infer.torchscript.TorchScriptExporter;
 import org.eseg.util.NoGrad;
 

@@ -1,6 +1,6 @@
 package org.eseg.infer;
 
-import org.eseg.infer.graph.InferenceGraph;
+import org.eseg.graph.InferenceGraph;
 import org.eseg.infer.onnx.OnnxExportOptions;
 import org.eseg.infer.onnx.OnnxExporter;
 import org.eseg.model.EsegModel;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import org.eseg.infer.graph.InferenceGraph;
-import org.eseg.infer.graph.Op;
+import org.eseg.graph.InferenceGraph;
+import org.eseg.graph.Op;
 import org.eseg.model.EsegModel;
 import org.eseg.model.EsegVariants;
 import org.eseg.model.decoder.DecoderKind;

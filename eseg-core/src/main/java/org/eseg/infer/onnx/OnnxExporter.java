@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.eseg.infer.graph.ConvWeights;
-import org.eseg.infer.graph.InferenceGraph;
-import org.eseg.infer.graph.Op;
+import org.eseg.graph.ConvWeights;
+import org.eseg.graph.InferenceGraph;
+import org.eseg.graph.Op;
 import org.eseg.util.AtomicFiles;
 import org.eseg.util.ImageSize;
 
@@ -142,7 +142,9 @@ public final class OnnxExporter {
         } else if (op instanceof Op.Pool p) {
             Onnx.Node n = new Onnx.Node(p.max() ? "MaxPool" : "AveragePool", fresh(p.max() ? "maxpool" : "avgpool"))
                     .inputs(name(p.input())).outputs(out)
-                    .attrInts("kernel_shape", 3, 3).attrInts("strides", 2, 2).attrInts("pads", 1, 1, 1, 1);
+                    .attrInts("kernel_shape", Op.Pool.KERNEL, Op.Pool.KERNEL)
+                    .attrInts("strides", Op.Pool.STRIDE, Op.Pool.STRIDE)
+                    .attrInts("pads", Op.Pool.PADDING, Op.Pool.PADDING, Op.Pool.PADDING, Op.Pool.PADDING);
             if (!p.max()) {
                 n.attr("count_include_pad", 0L);
             }

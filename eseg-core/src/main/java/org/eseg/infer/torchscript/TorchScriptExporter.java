@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.eseg.infer.graph.ConvWeights;
-import org.eseg.infer.graph.InferenceGraph;
-import org.eseg.infer.graph.Op;
+import org.eseg.graph.ConvWeights;
+import org.eseg.graph.InferenceGraph;
+import org.eseg.graph.Op;
 import org.eseg.util.AtomicFiles;
 
 /**

@@ -3,8 +3,8 @@ package org.eseg.infer.torchscript;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.eseg.infer.graph.InferenceGraph;
-import org.eseg.infer.graph.Op;
+import org.eseg.graph.InferenceGraph;
+import org.eseg.graph.Op;
 
 /**
  * Prints an {@link InferenceGraph} as the TorchScript source of one module class, in the serialized
@@ -98,10 +98,11 @@ final class TorchScriptSource {
             return weightedSum(ws, step);
         }
         if (op instanceof Op.Pool p) {
+            String geometry = pair(Op.Pool.KERNEL) + ", " + pair(Op.Pool.STRIDE) + ", " + pair(Op.Pool.PADDING);
             return p.max()
-                    ? "torch.max_pool2d(" + v(p.input()) + ", [3, 3], [2, 2], [1, 1], [1, 1], False)"
+                    ? "torch.max_pool2d(" + v(p.input()) + ", " + geometry + ", [1, 1], False)"
                     // count_include_pad=False: averages divide by the number of real pixels.
-                    : "torch.avg_pool2d(" + v(p.input()) + ", [3, 3], [2, 2], [1, 1], False, False, None)";
+                    : "torch.avg_pool2d(" + v(p.input()) + ", " + geometry + ", False, False, None)";
         }
         if (op instanceof Op.GlobalAvgPool p) {
             return "torch.adaptive_avg_pool2d(" + v(p.input()) + ", [1, 1])";
@@ -158,6 +159,10 @@ final class TorchScriptSource {
 
     private boolean dies(int id, int step) {
         return id != InferenceGraph.INPUT && lastUse[id] == step;
+    }
+
+    private static String pair(int n) {
+        return "[" + n + ", " + n + "]";
     }
 
     private static String v(int id) {

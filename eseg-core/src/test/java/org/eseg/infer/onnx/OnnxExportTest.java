@@ -17,7 +17,7 @@ import org.eseg.infer.RuntimeOptions;
 import org.eseg.infer.Runtimes;
 import org.eseg.infer.SegmentationRuntime;
 import org.eseg.infer.TestSupport;
-import org.eseg.infer.graph.InferenceGraph;
+import org.eseg.graph.InferenceGraph;
 import org.eseg.model.EsegModel;
 import org.eseg.model.EsegVariants;
 import org.eseg.util.ImageSize;

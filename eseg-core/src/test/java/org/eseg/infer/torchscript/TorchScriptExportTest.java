@@ -27,7 +27,7 @@ import org.eseg.infer.RuntimeOptions;
 import org.eseg.infer.Runtimes;
 import org.eseg.infer.SegmentationRuntime;
 import org.eseg.infer.TestSupport;
-import org.eseg.infer.graph.InferenceGraph;
+import org.eseg.graph.InferenceGraph;
 import org.eseg.model.EsegModel;
 import org.eseg.model.EsegVariants;
 import org.eseg.model.decoder.DecoderKind;
@@ -114,7 +114,7 @@ class TorchScriptExportTest {
             InferenceGraph graph = ModelCompiler.compile(model);
             Path file = dir.resolve("m.pt");
             TorchScriptExporter.write(graph, file);
-            long convs = graph.ops().stream().filter(o -> o instanceof org.eseg.infer.graph.Op.Conv).count();
+            long convs = graph.ops().stream().filter(o -> o instanceof org.eseg.graph.Op.Conv).count();
             try (ZipFile zip = new ZipFile(file.toFile())) {
                 for (String entry : new String[] {"version", "byteorder", "data.pkl", "constants.pkl",
                     "code/__torch__.py", "data/0"}) {

@@ -1,4 +1,4 @@
-package org.eseg.infer;
+package org.eseg.graph;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
@@ -6,14 +6,13 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.util.Pair;
-import org.eseg.infer.graph.ConvWeights;
 
 /**
  * Turns a trained convolution (and the BatchNorm after it) into one inference convolution:
  * with s = γ / √(var + eps), the weight becomes W·s per output channel and the bias
  * β − mean·s + b·s. Arithmetic is in double so that folding adds no error of its own.
  */
-public final class BatchNormFolding {
+final class BatchNormFolding {
 
     private BatchNormFolding() {}
 
@@ -23,7 +22,7 @@ public final class BatchNormFolding {
      * @param conv an initialised convolution
      * @return its weights and geometry
      */
-    public static ConvWeights plain(Conv2d conv) {
+    static ConvWeights plain(Conv2d conv) {
         float[] w = param(conv, "weight").toFloatArray();
         NDArray b = optionalParam(conv, "bias");
         return geometry(conv, w, b == null ? null : b.toFloatArray());
@@ -37,7 +36,7 @@ public final class BatchNormFolding {
      * @param eps the BatchNorm's epsilon
      * @return folded weights (always with a bias)
      */
-    public static ConvWeights fold(Conv2d conv, BatchNorm bn, double eps) {
+    static ConvWeights fold(Conv2d conv, BatchNorm bn, double eps) {
         float[] w = param(conv, "weight").toFloatArray();
         NDArray convBias = optionalParam(conv, "bias");
         float[] b0 = convBias == null ? null : convBias.toFloatArray();

@@ -1,4 +1,4 @@
-package org.eseg.infer.graph;
+package org.eseg.graph;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.eseg.infer.graph;
+package org.eseg.graph;
 
 /**
  * A square, "same"-padded 2-D convolution with its (possibly BatchNorm-folded) weights, as plain arrays so

@@ -1,4 +1,4 @@
-package org.eseg.infer.graph;
+package org.eseg.graph;
 
 /**
  * One step of an {@link InferenceGraph}: reads values by id and writes one new value. Values are NCHW
@@ -107,6 +107,13 @@ public sealed interface Op {
      * @param output (N, C, ceil(H/2), ceil(W/2))
      */
     record Pool(int input, boolean max, int output) implements Op {
+        /** The window's side. */
+        public static final int KERNEL = 3;
+        /** The step between windows: one pyramid level. */
+        public static final int STRIDE = 2;
+        /** Padding on every side, so that the output is ceil(H/2) × ceil(W/2). */
+        public static final int PADDING = 1;
+
         @Override
         public int[] inputs() {
             return new int[] {input};

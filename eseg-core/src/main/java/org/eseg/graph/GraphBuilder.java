@@ -1,5 +1,8 @@
-package org.eseg.infer.graph;
+package org.eseg.graph;
 
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,6 +44,61 @@ public final class GraphBuilder {
         int out = next(level(x) + (w.stride() == 2 ? 1 : 0));
         ops.add(new Op.Conv(x, w, out));
         return out;
+    }
+
+    /**
+     * Appends a trained convolution as it is (no BatchNorm after it).
+     *
+     * @param x input id
+     * @param conv an initialised convolution
+     * @return output id
+     */
+    public int conv(int x, Conv2d conv) {
+        return conv(x, BatchNormFolding.plain(conv));
+    }
+
+    /**
+     * Appends a trained convolution with the BatchNorm after it folded in.
+     *
+     * @param x input id
+     * @param conv an initialised convolution
+     * @param bn the BatchNorm applied to its output
+     * @param eps that BatchNorm's epsilon
+     * @return output id
+     */
+    public int conv(int x, Conv2d conv, BatchNorm bn, double eps) {
+        return conv(x, BatchNormFolding.fold(conv, bn, eps));
+    }
+
+    /**
+     * Appends a block's inference steps.
+     *
+     * @param block a {@link CompilableBlock}
+     * @param inputs ids of its input maps
+     * @return ids of its output maps
+     * @throws IllegalArgumentException if the block cannot describe its inference
+     */
+    public int[] compile(Block block, int... inputs) {
+        if (block instanceof CompilableBlock c) {
+            return c.compile(this, inputs);
+        }
+        throw new IllegalArgumentException("cannot compile block " + block.getClass().getSimpleName());
+    }
+
+    /**
+     * Appends the steps of a block with one input and one output.
+     *
+     * @param block a {@link CompilableBlock}
+     * @param x input id
+     * @return output id
+     */
+    public int compileOne(Block block, int x) {
+        int[] out = compile(block, x);
+        if (out.length != 1) {
+            throw new IllegalArgumentException(block.getClass().getSimpleName() + " returns " + out.length
+                    + " maps, expected one");
+        }
+        return out[0];
     }
 
     /**
@@ -100,7 +158,7 @@ public final class GraphBuilder {
     }
 
     /**
-     * Appends a 3×3 stride-2 pooling.
+     * Appends a pooling one level down, with {@link Op.Pool}'s geometry.
      *
      * @param x input id
      * @param max max (true) or average (false)
