@@ -2,9 +2,9 @@ package org.eseg.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.eseg.infer.RuntimeKind;
-import org.eseg.infer.RuntimeOptions;
 import org.eseg.infer.Segmenter;
+import org.eseg.infer.runtime.RuntimeKind;
+import org.eseg.infer.runtime.RuntimeOptions;
 import picocli.CommandLine.Option;
 
 /** The engine options shared by predict, eval and pseudo-label. */

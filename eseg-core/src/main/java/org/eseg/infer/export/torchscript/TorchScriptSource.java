@@ -1,4 +1,4 @@
-package org.eseg.infer.torchscript;
+package org.eseg.infer.export.torchscript;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package org.eseg.infer.onnx;
+package org.eseg.infer.export.onnx;
 
 import org.eseg.util.ImageSize;
 

@@ -1,4 +1,4 @@
-package org.eseg.infer;
+package org.eseg.infer.compile;
 
 import org.eseg.graph.GraphBuilder;
 import org.eseg.graph.InferenceGraph;

@@ -1,4 +1,4 @@
-package org.eseg.infer;
+package org.eseg.infer.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import org.eseg.graph.InferenceGraph;
 import org.eseg.graph.Op;
+import org.eseg.infer.TestSupport;
+import org.eseg.infer.compile.ModelCompiler;
 import org.eseg.model.EsegModel;
 import org.eseg.model.EsegVariants;
 import org.eseg.model.decoder.DecoderKind;

@@ -1,4 +1,4 @@
-package org.eseg.infer;
+package org.eseg.infer.runtime;
 
 import java.io.IOException;
 import java.nio.file.Path;

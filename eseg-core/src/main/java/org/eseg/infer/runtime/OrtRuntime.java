@@ -1,4 +1,4 @@
-package org.eseg.infer;
+package org.eseg.infer.runtime;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
-import org.eseg.infer.onnx.OnnxExporter;
+import org.eseg.infer.export.onnx.OnnxExporter;
 
 /** ONNX Runtime (CPU) running an exported ESeg graph, all graph optimisations on. */
 public final class OrtRuntime implements SegmentationRuntime {

@@ -1,7 +1,8 @@
-package org.eseg.infer;
+package org.eseg.infer.runtime;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import org.eseg.infer.Segmenter;
 
 /**
  * Something that turns a batch of normalised images into per-pixel logits: the contract that

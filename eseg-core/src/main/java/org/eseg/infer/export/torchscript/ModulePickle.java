@@ -1,4 +1,4 @@
-package org.eseg.infer.torchscript;
+package org.eseg.infer.export.torchscript;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package org.eseg.infer;
+package org.eseg.infer.runtime;
 
 import org.eseg.util.ImageSize;
 

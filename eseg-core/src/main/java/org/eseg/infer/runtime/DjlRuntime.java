@@ -1,4 +1,4 @@
-package org.eseg.infer;
+package org.eseg.infer.runtime;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
@@ -18,7 +18,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.eseg.graph.InferenceGraph;
-import org.eseg.infer.torchscript.TorchScriptExporter;
+import org.eseg.infer.compile.ModelCompiler;
+import org.eseg.infer.export.torchscript.TorchScriptExporter;
 import org.eseg.util.NoGrad;
 
 /**

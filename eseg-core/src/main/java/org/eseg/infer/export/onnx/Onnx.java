@@ -1,4 +1,4 @@
-package org.eseg.infer.onnx;
+package org.eseg.infer.export.onnx;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

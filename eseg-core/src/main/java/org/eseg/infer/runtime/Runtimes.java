@@ -1,8 +1,9 @@
-package org.eseg.infer;
+package org.eseg.infer.runtime;
 
 import org.eseg.graph.InferenceGraph;
-import org.eseg.infer.onnx.OnnxExportOptions;
-import org.eseg.infer.onnx.OnnxExporter;
+import org.eseg.infer.compile.ModelCompiler;
+import org.eseg.infer.export.onnx.OnnxExportOptions;
+import org.eseg.infer.export.onnx.OnnxExporter;
 import org.eseg.model.EsegModel;
 
 /** Opens a {@link SegmentationRuntime} of any kind for a trained model. */
