@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.eseg.model.EsegModel;
 import org.eseg.model.io.ModelFile;
+import org.eseg.train.checkpoint.Checkpoint;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -23,7 +24,7 @@ final class ModelSource {
     /** Loads or builds the model on a manager; IOException names the file when it cannot be read. */
     EsegModel open(NDManager manager) throws IOException {
         if (checkpoint != null) {
-            return ModelFile.load(checkpoint, manager);
+            return ModelFile.load(Checkpoint.resolve(checkpoint), manager);
         }
         EsegModel model = EsegModel.create(architecture.toConfig());
         // Parameter shapes do not depend on the image size; any size initialises them.

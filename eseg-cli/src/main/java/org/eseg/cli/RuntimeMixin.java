@@ -2,9 +2,10 @@ package org.eseg.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.eseg.infer.RuntimeKind;
-import org.eseg.infer.RuntimeOptions;
 import org.eseg.infer.Segmenter;
+import org.eseg.infer.runtime.RuntimeKind;
+import org.eseg.infer.runtime.RuntimeOptions;
+import org.eseg.train.checkpoint.Checkpoint;
 import picocli.CommandLine.Option;
 
 /** The engine options shared by predict, eval and pseudo-label. */
@@ -36,6 +37,6 @@ final class RuntimeMixin {
         if (threads < 0) {
             throw new IllegalArgumentException("--threads must be at least 0, got " + threads);
         }
-        return Segmenter.load(checkpoint, kind, RuntimeOptions.builder().optThreads(threads).build());
+        return Segmenter.load(Checkpoint.resolve(checkpoint), kind, RuntimeOptions.builder().optThreads(threads).build());
     }
 }

@@ -14,6 +14,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import org.eseg.infer.runtime.DjlRuntime;
+import org.eseg.infer.runtime.FloatTensor;
+import org.eseg.infer.runtime.RuntimeOptions;
 import org.eseg.model.EsegModel;
 import org.eseg.model.EsegVariants;
 import org.eseg.model.io.ModelFile;
@@ -93,8 +96,8 @@ class InferenceCommandsTest {
         assertTrue(o.get("max_abs_diff").asDouble() <= 1e-3, o.toString());
         assertTrue(o.get("argmax_agreement").asDouble() >= 0.999, o.toString());
         // The file is an ordinary TorchScript archive: the benchmark-free way to check is to load it again.
-        try (var rt = org.eseg.infer.DjlRuntime.open(out, org.eseg.infer.RuntimeOptions.builder().build())) {
-            var y = rt.logits(new org.eseg.infer.FloatTensor(new float[3 * 40 * 50], new long[] {1, 3, 40, 50}));
+        try (var rt = DjlRuntime.open(out, RuntimeOptions.builder().build())) {
+            var y = rt.logits(new FloatTensor(new float[3 * 40 * 50], new long[] {1, 3, 40, 50}));
             assertEquals(40, y.shape()[2]);
             assertEquals(50, y.shape()[3]);
         }

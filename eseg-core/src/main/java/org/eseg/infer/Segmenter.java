@@ -9,9 +9,13 @@ import java.nio.file.Path;
 import org.eseg.data.ClassInfo;
 import org.eseg.data.RgbImage;
 import org.eseg.data.io.ImageFiles;
+import org.eseg.infer.runtime.RuntimeKind;
+import org.eseg.infer.runtime.RuntimeOptions;
+import org.eseg.infer.runtime.Runtimes;
+import org.eseg.infer.runtime.SegmentationRuntime;
 import org.eseg.model.EsegModel;
 import org.eseg.model.io.ModelFile;
-import org.eseg.train.checkpoint.Checkpoint;
+import org.eseg.model.io.StoredClasses;
 import org.eseg.util.NoGrad;
 
 /**
@@ -20,7 +24,7 @@ import org.eseg.util.NoGrad;
  * weights are only read.
  *
  * <pre>{@code
- * try (Segmenter s = Segmenter.load(Path.of("runs/city"))) {
+ * try (Segmenter s = Segmenter.load(Path.of("runs/city/latest.eseg"))) {
  *     Segmentation seg = s.segment(ImageIO.read(file));
  *     int cls = seg.label(y, x);
  *     Segmentation tta = s.segment(ImageFiles.readRgb(file), InferenceOptions.multiScaleFlip());
@@ -50,10 +54,9 @@ public final class Segmenter implements AutoCloseable {
     }
 
     /**
-     * Loads a model file, checkpoint or run folder (its latest checkpoint; EMA weights when the run kept
-     * an EMA).
+     * Loads a model or checkpoint file (a checkpoint holds the EMA weights when the run kept an EMA).
      *
-     * @param path the file or folder
+     * @param path the file
      * @return the segmenter; close it to free the weights
      * @throws IOException if the file is missing, truncated or not an eseg model, naming it
      */
@@ -62,9 +65,9 @@ public final class Segmenter implements AutoCloseable {
     }
 
     /**
-     * Loads a model file, checkpoint or run folder and opens it on a runtime.
+     * Loads a model or checkpoint file and opens it on a runtime.
      *
-     * @param path the file or folder
+     * @param path the file
      * @param kind the runtime: the model's blocks, its TorchScript on DJL, or ONNX Runtime (any image size)
      * @param options threads (a fixed input size is ignored: images come in all sizes)
      * @return the segmenter; close it to free the weights and the runtime
@@ -75,7 +78,8 @@ public final class Segmenter implements AutoCloseable {
         SegmentationRuntime runtime = null;
         try {
             EsegModel model = ModelFile.load(path, manager);
-            ClassInfo classes = Checkpoint.readClasses(path);
+            StoredClasses stored = ModelFile.readClasses(path);
+            ClassInfo classes = stored == null ? null : new ClassInfo(stored.names(), stored.colors());
             if (classes == null) {
                 int n = model.config().numClasses();
                 classes = defaultClasses(n);

@@ -11,11 +11,10 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
+import org.eseg.graph.CompilableBlock;
+import org.eseg.graph.GraphBuilder;
 import org.eseg.model.backbone.EfficientNetEncoder;
 import org.eseg.model.backbone.ExtraLevels;
-import org.eseg.model.decoder.BiFpnDecoder;
-import org.eseg.model.decoder.DecoderKind;
-import org.eseg.model.decoder.FpnDecoder;
 import org.eseg.model.head.SegmentationHead;
 import org.eseg.model.layers.Act;
 import org.eseg.model.layers.ConvInit;
@@ -30,7 +29,7 @@ import org.eseg.model.layers.Resize;
  * {@code extra}, {@code decoder}, {@code head}. Build with {@link #create(EsegConfig)}, then
  * {@code initialize(manager, DataType.FLOAT32, new Shape(1, 3, H, W))}.
  */
-public final class EsegModel extends AbstractBlock {
+public final class EsegModel extends AbstractBlock implements CompilableBlock {
 
     private static final byte VERSION = 1;
 
@@ -48,9 +47,8 @@ public final class EsegModel extends AbstractBlock {
                 new EfficientNetEncoder(config.backbone(), config.batchNorm(), config.maxLevel()));
         extra = addChildBlock("extra",
                 new ExtraLevels(backbone.taps().get(0).level(), config.minLevel(), config.maxLevel()));
-        decoder = addChildBlock("decoder", config.decoder().kind() == DecoderKind.BIFPN
-                ? new BiFpnDecoder(config.minLevel(), config.levels(), config.decoder(), act, config.batchNorm())
-                : new FpnDecoder(config.minLevel(), config.levels(), config.decoder(), act, config.batchNorm()));
+        decoder = addChildBlock("decoder", config.decoder().kind()
+                .build(config.minLevel(), config.levels(), config.decoder(), act, config.batchNorm()));
         head = addChildBlock("head", new SegmentationHead(
                 config.levels(), config.decoder().width(), config.numClasses(), act, config.batchNorm()));
         // A placeholder draw that initialize() replaces with ConvInit's group-aware He-normal; BN, biases
@@ -88,34 +86,6 @@ public final class EsegModel extends AbstractBlock {
         return backbone;
     }
 
-
-    /**
-     * The extra levels P6..P9 (and the level selection).
-     *
-     * @return the extra-levels block
-     */
-    public ExtraLevels extra() {
-        return extra;
-    }
-
-    /**
-     * The decoder: a {@link BiFpnDecoder} or an {@link FpnDecoder}.
-     *
-     * @return the decoder block
-     */
-    public Block decoder() {
-        return decoder;
-    }
-
-    /**
-     * The prediction head.
-     *
-     * @return the head block
-     */
-    public SegmentationHead head() {
-        return head;
-    }
-
     /**
      * Runs encoder, extra levels and decoder.
      *
@@ -140,6 +110,14 @@ public final class EsegModel extends AbstractBlock {
         NDArray logits = head.forward(ps, features, training, params).singletonOrThrow();
         Shape s = image.getShape();
         return new NDList(Resize.bilinear(logits, s.get(2), s.get(3)));
+    }
+
+    /** The same chain as {@link #forwardInternal}: image id in, logits id (at the input size) out. */
+    @Override
+    public int[] compile(GraphBuilder g, int... inputs) {
+        int[] features = g.compile(decoder, extra.compile(g, backbone.compile(g, inputs)));
+        int logits = head.compile(g, features)[0];
+        return new int[] {g.resizeLike(logits, inputs[0], true)};
     }
 
     private static void checkInput(Shape s) {

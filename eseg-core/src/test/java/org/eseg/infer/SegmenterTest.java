@@ -18,12 +18,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.eseg.data.RgbImage;
 import org.eseg.data.io.ImageFiles;
+import org.eseg.infer.runtime.RuntimeKind;
+import org.eseg.infer.runtime.RuntimeOptions;
 import org.eseg.model.EsegModel;
 import org.eseg.model.io.ModelFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The Java API: many threads on one segmenter, and the DJL Predictor way. */
 class SegmenterTest {

@@ -95,7 +95,7 @@ class TrainerTest {
         assertTrue(ImageIO.read(run.resolve("curves.png").toFile()).getWidth() > 100);
         assertTrue(r.validation() != null && r.validation().meanIou() >= 0);
         try (NDManager m = NDManager.newBaseManager()) {
-            EsegModel model = ModelFile.load(run, m); // a run folder means its latest checkpoint
+            EsegModel model = ModelFile.load(Checkpoint.resolve(run), m); // a run folder means its latest checkpoint
             assertEquals(19, model.config().numClasses());
         }
         Checkpoint c = Checkpoint.read(run);

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
-import org.eseg.infer.FloatTensor;
-import org.eseg.infer.SegmentationRuntime;
-import org.eseg.infer.ExportCheck;
+import org.eseg.infer.runtime.ExportCheck;
+import org.eseg.infer.runtime.FloatTensor;
+import org.eseg.infer.runtime.SegmentationRuntime;
 
 /**
  * Times {@link SegmentationRuntime}s: builds each, runs warm-up passes, then timed passes on one random

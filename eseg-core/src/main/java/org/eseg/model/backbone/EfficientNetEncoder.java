@@ -8,6 +8,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.eseg.graph.CompilableBlock;
+import org.eseg.graph.GraphBuilder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -23,7 +25,7 @@ import org.eseg.model.layers.NamedSequential;
  * <p>Shape: (N, 3, H, W) → [P1 (N, c1, ceil(H/2), ceil(W/2)), ..., Pk]. Children: {@code stem},
  * {@code stage1} .. {@code stageN}, each holding blocks {@code b0}, {@code b1}, ...
  */
-public final class EfficientNetEncoder extends AbstractBlock {
+public final class EfficientNetEncoder extends AbstractBlock implements CompilableBlock {
 
     private static final byte VERSION = 1;
 
@@ -115,35 +117,6 @@ public final class EfficientNetEncoder extends AbstractBlock {
         return Collections.unmodifiableList(taps);
     }
 
-
-    /**
-     * The stem convolution.
-     *
-     * @return the stem block
-     */
-    public ConvBnAct stem() {
-        return stem;
-    }
-
-    /**
-     * The stages that were built, in order.
-     *
-     * @return the stages
-     */
-    public List<NamedSequential> stages() {
-        return Collections.unmodifiableList(stages);
-    }
-
-    /**
-     * Whether the output of a stage is one of the taps the encoder returns.
-     *
-     * @param stageIndex 0-based index into {@link #stages()}
-     * @return true if that stage's output is a tap
-     */
-    public boolean isTap(int stageIndex) {
-        return stageTaps.get(stageIndex) != null;
-    }
-
     /**
      * The channels of level {@code level}'s tap.
      *
@@ -167,6 +140,20 @@ public final class EfficientNetEncoder extends AbstractBlock {
             x = stages.get(i).forward(ps, x, training, params);
             if (stageTaps.get(i) != null) {
                 out.add(x.singletonOrThrow());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public int[] compile(GraphBuilder g, int... inputs) {
+        int[] x = stem.compile(g, inputs);
+        int[] out = new int[taps.size()];
+        int tap = 0;
+        for (int i = 0; i < stages.size(); i++) {
+            x = stages.get(i).compile(g, x);
+            if (stageTaps.get(i) != null) {
+                out[tap++] = x[0];
             }
         }
         return out;

@@ -6,10 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import org.eseg.model.layers.Convs;
+import org.eseg.graph.CompilableBlock;
+import org.eseg.graph.GraphBuilder;
+import org.eseg.model.layers.Pooling;
 
 /**
  * ESeg's richer feature space: takes the encoder's taps P1..P5, keeps levels min..max and adds P6..P9,
@@ -20,12 +21,9 @@ import org.eseg.model.layers.Convs;
  *
  * <p>Shape: [P1..Pk] → [P_min .. P_max], P_i of spatial size ceil(H / 2^i).
  */
-public final class ExtraLevels extends AbstractBlock {
+public final class ExtraLevels extends AbstractBlock implements CompilableBlock {
 
     private static final byte VERSION = 1;
-    private static final Shape KERNEL = new Shape(3, 3);
-    private static final Shape STRIDE = new Shape(2, 2);
-    private static final Shape PAD = new Shape(1, 1);
 
     private final int firstTapLevel;
     private final int minLevel;
@@ -50,51 +48,6 @@ public final class ExtraLevels extends AbstractBlock {
         this.maxLevel = maxLevel;
     }
 
-
-    /**
-     * The level of the encoder's first tap.
-     *
-     * @return e.g. 1 for EfficientNet
-     */
-    public int firstTapLevel() {
-        return firstTapLevel;
-    }
-
-    /**
-     * The lowest level returned.
-     *
-     * @return min level
-     */
-    public int minLevel() {
-        return minLevel;
-    }
-
-    /**
-     * The highest level returned.
-     *
-     * @return max level
-     */
-    public int maxLevel() {
-        return maxLevel;
-    }
-
-    /**
-     * Pools a map once: the step from P_i to P_(i+1).
-     *
-     * @param x (N, C, H, W)
-     * @return (N, C, ceil(H/2), ceil(W/2))
-     */
-    public static NDArray pool(NDArray x) {
-        // DJL 0.36's PyTorch engine ignores avgPool2d's countIncludePad flag and always divides by 9, so
-        // divide the padded average by the padded average of ones: sum / (number of real pixels).
-        Shape s = x.getShape();
-        try (NDArray ones = x.getManager().ones(new Shape(1, 1, s.get(2), s.get(3)), x.getDataType(), x.getDevice());
-                NDArray valid = Pool.avgPool2d(ones, KERNEL, STRIDE, PAD, false, true);
-                NDArray padded = Pool.avgPool2d(x, KERNEL, STRIDE, PAD, false, true)) {
-            return padded.div(valid);
-        }
-    }
-
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
@@ -102,9 +55,23 @@ public final class ExtraLevels extends AbstractBlock {
         NDArray current = null;
         for (int level = firstTapLevel; level <= maxLevel; level++) {
             int tap = level - firstTapLevel;
-            current = tap < inputs.size() ? inputs.get(tap) : pool(current);
+            current = tap < inputs.size() ? inputs.get(tap) : Pooling.avg(current);
             if (level >= minLevel) {
                 out.add(current);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public int[] compile(GraphBuilder g, int... taps) {
+        int[] out = new int[maxLevel - minLevel + 1];
+        int current = -1;
+        for (int level = firstTapLevel; level <= maxLevel; level++) {
+            int tap = level - firstTapLevel;
+            current = tap < taps.length ? taps[tap] : g.pool(current, false);
+            if (level >= minLevel) {
+                out[level - minLevel] = current;
             }
         }
         return out;
@@ -119,7 +86,7 @@ public final class ExtraLevels extends AbstractBlock {
             current = tap < inputShapes.length
                     ? inputShapes[tap]
                     : new Shape(current.get(0), current.get(1),
-                            Convs.outSize(current.get(2), 2), Convs.outSize(current.get(3), 2));
+                            Pooling.outSize(current.get(2)), Pooling.outSize(current.get(3)));
             if (level >= minLevel) {
                 out[level - minLevel] = current;
             }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.eseg.graph.GraphBuilder;
 import org.eseg.model.layers.DropPath;
 import org.eseg.model.layers.NamedSequential;
 
@@ -24,13 +25,11 @@ public abstract class InvertedResidual extends NamedSequential {
         this.args = args;
     }
 
-    /**
-     * The arguments this block was built from.
-     *
-     * @return block arguments
-     */
-    public BlockArgs args() {
-        return args;
+    /** The chain, plus the residual sum; drop-path is the identity at inference. */
+    @Override
+    public int[] compile(GraphBuilder g, int... inputs) {
+        int[] x = super.compile(g, inputs);
+        return args.hasResidual() ? new int[] {g.add(x[0], inputs[0])} : x;
     }
 
     @Override

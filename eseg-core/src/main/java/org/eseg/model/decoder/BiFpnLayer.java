@@ -6,13 +6,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.eseg.graph.CompilableBlock;
+import org.eseg.graph.GraphBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import org.eseg.model.layers.Act;
 import org.eseg.model.layers.BatchNormSpec;
+import org.eseg.model.layers.Pooling;
 import org.eseg.model.layers.Resize;
 
 /**
@@ -21,17 +23,14 @@ import org.eseg.model.layers.Resize;
  * <p>Top-down, for i = max-1 down to min: {@code td_i = node(in_i, up(td_(i+1)))} with
  * {@code td_max = in_max}. Bottom-up, for i = min+1 to max: {@code out_i = node(in_i, td_i,
  * down(out_(i-1)))}, at max only {@code node(in_max, down(out_(max-1)))}; {@code out_min = td_min}. That is
- * 2·(L-1) nodes for L levels. {@code up} is nearest resizing to the target size, {@code down} 3×3
- * stride-2 max pooling.
+ * 2·(L-1) nodes for L levels. {@code up} is nearest resizing to the target size, {@code down} max pooling
+ * one level down ({@link Pooling#max}).
  *
  * <p>Shape: L maps → L maps of the same shapes. Children: {@code td_P<i>}, {@code out_P<i>}.
  */
-public final class BiFpnLayer extends AbstractBlock {
+public final class BiFpnLayer extends AbstractBlock implements CompilableBlock {
 
     private static final byte VERSION = 1;
-    private static final Shape POOL_KERNEL = new Shape(3, 3);
-    private static final Shape POOL_STRIDE = new Shape(2, 2);
-    private static final Shape POOL_PAD = new Shape(1, 1);
 
     private final int levels;
     /** td.get(i) fuses level min+i on the top-down path; null at the top. */
@@ -66,39 +65,8 @@ public final class BiFpnLayer extends AbstractBlock {
         }
     }
 
-
-    /**
-     * The top-down node of a level.
-     *
-     * @param i level index 0..L-1 (0 = min level)
-     * @return the node, or null at the top level
-     */
-    public BiFpnNode topDown(int i) {
-        return topDown.get(i);
-    }
-
-    /**
-     * The bottom-up node of a level.
-     *
-     * @param i level index 0..L-1 (0 = min level)
-     * @return the node, or null at the bottom level
-     */
-    public BiFpnNode bottomUp(int i) {
-        return bottomUp.get(i);
-    }
-
-    /**
-     * The number of levels.
-     *
-     * @return L
-     */
-    public int levels() {
-        return levels;
-    }
-
     private static NDArray down(NDArray x, NDArray like) {
-        NDArray pooled = Pool.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PAD, false);
-        return Resize.nearestLike(pooled, like);
+        return Resize.nearestLike(Pooling.max(x), like);
     }
 
     @Override
@@ -118,6 +86,27 @@ public final class BiFpnLayer extends AbstractBlock {
                     ? new NDList(in.get(i), td[i], fromBelow)
                     : new NDList(in.get(i), fromBelow);
             out.add(bottomUp.get(i).forward(ps, maps, training, params).head());
+        }
+        return out;
+    }
+
+    @Override
+    public int[] compile(GraphBuilder g, int... in) {
+        int[] td = new int[levels];
+        td[levels - 1] = in[levels - 1];
+        for (int i = levels - 2; i >= 0; i--) {
+            // Scale the coarser map before upsampling it: the same values (nearest copies them), on a map
+            // four times smaller, and the node then adds it unscaled.
+            float[] w = topDown.get(i).fusionWeights();
+            int up = g.resizeLike(g.weightedSum(new int[] {td[i + 1]}, new float[] {w[1]}), in[i], false);
+            td[i] = topDown.get(i).compile(g, new int[] {in[i], up}, new float[] {w[0], 1f});
+        }
+        int[] out = new int[levels];
+        out[0] = td[0];
+        for (int i = 1; i < levels; i++) {
+            int down = g.resizeLike(g.pool(out[i - 1], true), in[i], false);
+            int[] maps = i < levels - 1 ? new int[] {in[i], td[i], down} : new int[] {in[i], down};
+            out[i] = bottomUp.get(i).compile(g, maps)[0];
         }
         return out;
     }

@@ -12,6 +12,8 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import org.eseg.graph.CompilableBlock;
+import org.eseg.graph.GraphBuilder;
 import org.eseg.model.layers.Act;
 import org.eseg.model.layers.BatchNormSpec;
 import org.eseg.model.layers.SeparableConv;
@@ -23,7 +25,7 @@ import org.eseg.model.layers.SeparableConv;
  * <p>Shape: k × (N, W, H, W') → (N, W, H, W'). Parameter {@code weights} (k); children {@code conv},
  * {@code bn}.
  */
-public final class BiFpnNode extends AbstractBlock {
+public final class BiFpnNode extends AbstractBlock implements CompilableBlock {
 
     private static final byte VERSION = 1;
     private static final float EPS = 1e-4f;
@@ -33,6 +35,7 @@ public final class BiFpnNode extends AbstractBlock {
     private final Act act;
     private final SeparableConv conv;
     private final BatchNorm bn;
+    private final double bnEps;
 
     /**
      * Creates the node.
@@ -54,52 +57,45 @@ public final class BiFpnNode extends AbstractBlock {
                 .build());
         conv = addChildBlock("conv", new SeparableConv(width, width, 3));
         bn = addChildBlock("bn", bnSpec.build());
-    }
-
-
-    /**
-     * The raw fusion weights, one per input (normalised in the forward pass).
-     *
-     * @return the weights parameter
-     */
-    public Parameter weights() {
-        return weights;
+        bnEps = bnSpec.eps();
     }
 
     /**
-     * The activation after the fusion.
+     * The trained fusion weights, normalised as {@link #fuse} normalises them: relu(w) / (Σ relu(w) + eps).
+     * Computed once at compile time instead of per image.
      *
-     * @return the activation
+     * @return one constant per input
      */
-    public Act act() {
-        return act;
+    float[] fusionWeights() {
+        float[] w = weights.getArray().toFloatArray();
+        double sum = 0;
+        for (float v : w) {
+            sum += Math.max(v, 0);
+        }
+        float[] norm = new float[w.length];
+        for (int j = 0; j < w.length; j++) {
+            norm[j] = (float) (Math.max(w[j], 0) / (sum + EPS));
+        }
+        return norm;
+    }
+
+    @Override
+    public int[] compile(GraphBuilder g, int... maps) {
+        return new int[] {compile(g, maps, fusionWeights())};
     }
 
     /**
-     * The separable convolution.
+     * Appends the node with given constant fusion weights, for callers that fold part of a weight into an
+     * input (see {@link BiFpnLayer}).
      *
-     * @return conv
+     * @param g the graph being built
+     * @param maps ids of the maps it fuses
+     * @param weights one constant per map
+     * @return output id
      */
-    public SeparableConv conv() {
-        return conv;
-    }
-
-    /**
-     * The BatchNorm after the convolution.
-     *
-     * @return bn
-     */
-    public BatchNorm bn() {
-        return bn;
-    }
-
-    /**
-     * The fast-normalized-fusion epsilon added to the weight sum.
-     *
-     * @return 1e-4
-     */
-    public static float fusionEps() {
-        return EPS;
+    int compile(GraphBuilder g, int[] maps, float[] weights) {
+        int x = g.act(g.weightedSum(maps, weights), act.kind());
+        return conv.compile(g, x, bn, bnEps);
     }
 
     /**

@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.eseg.graph.CompilableBlock;
+import org.eseg.graph.GraphBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import org.eseg.model.layers.BatchNormSpec;
@@ -18,7 +20,7 @@ import org.eseg.model.layers.ConvBnAct;
  *
  * <p>Shape: [P_min (N, c_min, ...), ..., P_max] → same maps with W channels. Children: {@code P2}, ...
  */
-public final class LateralProjection extends AbstractBlock {
+public final class LateralProjection extends AbstractBlock implements CompilableBlock {
 
     private static final byte VERSION = 1;
 
@@ -40,22 +42,21 @@ public final class LateralProjection extends AbstractBlock {
         }
     }
 
-
-    /**
-     * The projections, one per level, lowest level first.
-     *
-     * @return the per-level blocks
-     */
-    public List<ConvBnAct> perLevel() {
-        return java.util.Collections.unmodifiableList(perLevel);
-    }
-
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList out = new NDList(inputs.size());
         for (int i = 0; i < perLevel.size(); i++) {
             out.add(perLevel.get(i).forward(ps, new NDList(inputs.get(i)), training, params).head());
+        }
+        return out;
+    }
+
+    @Override
+    public int[] compile(GraphBuilder g, int... inputs) {
+        int[] out = new int[perLevel.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = g.compileOne(perLevel.get(i), inputs[i]);
         }
         return out;
     }

@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.eseg.graph.CompilableBlock;
+import org.eseg.graph.GraphBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import org.eseg.model.layers.Act;
@@ -22,7 +24,7 @@ import org.eseg.model.layers.Resize;
  *
  * <p>Shape: L maps of W channels → L maps of W channels. Children: {@code out_P<i>}.
  */
-public final class TopDownFpn extends AbstractBlock {
+public final class TopDownFpn extends AbstractBlock implements CompilableBlock {
 
     private static final byte VERSION = 1;
 
@@ -45,16 +47,6 @@ public final class TopDownFpn extends AbstractBlock {
         }
     }
 
-
-    /**
-     * The output convolutions, one per level, lowest level first.
-     *
-     * @return the per-level blocks
-     */
-    public List<ConvBnAct> outputs() {
-        return java.util.Collections.unmodifiableList(outputs);
-    }
-
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
@@ -68,6 +60,20 @@ public final class TopDownFpn extends AbstractBlock {
             out[i] = outputs.get(i).forward(ps, new NDList(td), training, params).head();
         }
         return new NDList(out);
+    }
+
+    @Override
+    public int[] compile(GraphBuilder g, int... in) {
+        int levels = outputs.size();
+        int[] out = new int[levels];
+        int td = in[levels - 1];
+        for (int i = levels - 1; i >= 0; i--) {
+            if (i < levels - 1) {
+                td = g.add(in[i], g.resizeLike(td, in[i], false));
+            }
+            out[i] = g.compileOne(outputs.get(i), td);
+        }
+        return out;
     }
 
     @Override

@@ -10,6 +10,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
+import org.eseg.graph.CompilableBlock;
+import org.eseg.graph.GraphBuilder;
 import org.eseg.model.layers.Resize;
 
 /**
@@ -18,7 +20,7 @@ import org.eseg.model.layers.Resize;
  *
  * <p>Shape: L maps (N, W, h_i, w_i) → (N, W, h_min, w_min). Parameter {@code weights} (L).
  */
-public final class LevelFusion extends AbstractBlock {
+public final class LevelFusion extends AbstractBlock implements CompilableBlock {
 
     private static final byte VERSION = 1;
 
@@ -41,15 +43,6 @@ public final class LevelFusion extends AbstractBlock {
                 .build());
     }
 
-    /**
-     * The fusion weights parameter (softmax is applied in the forward pass).
-     *
-     * @return the parameter
-     */
-    public Parameter weights() {
-        return weights;
-    }
-
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList maps, boolean training, PairList<String, Object> params) {
@@ -64,6 +57,35 @@ public final class LevelFusion extends AbstractBlock {
             sum = sum.add(Resize.bilinear(maps.get(i), h, w).mul(soft.get(i)));
         }
         return new NDList(sum);
+    }
+
+    /** The same sum with softmax(w), a constant after training, computed once here. */
+    @Override
+    public int[] compile(GraphBuilder g, int... maps) {
+        float[] w = weights.getArray().toFloatArray();
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : w) {
+            max = Math.max(max, v);
+        }
+        double z = 0;
+        for (float v : w) {
+            z += Math.exp(v - max);
+        }
+        float[] terms = new float[levels];
+        int[] resized = new int[levels];
+        for (int i = 0; i < levels; i++) {
+            float soft = (float) (Math.exp(w[i] - max) / z);
+            if (i == 0) {
+                terms[i] = soft;
+                resized[i] = maps[0];
+            } else {
+                // Bilinear resizing is linear: scaling the coarse map first costs a pass over a map
+                // 4^i times smaller, and the full-resolution sum then adds it unscaled.
+                terms[i] = 1f;
+                resized[i] = g.resizeLike(g.weightedSum(new int[] {maps[i]}, new float[] {soft}), maps[0], true);
+            }
+        }
+        return new int[] {g.weightedSum(resized, terms)};
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.eseg.model.head;
 
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import org.eseg.graph.GraphBuilder;
 import org.eseg.model.layers.Act;
 import org.eseg.model.layers.ActivationBlock;
 import org.eseg.model.layers.BatchNormSpec;
@@ -16,6 +19,13 @@ import org.eseg.model.layers.SeparableConv;
  */
 public final class SegmentationHead extends NamedSequential {
 
+    private final LevelFusion fusion;
+    private final SeparableConv conv;
+    private final BatchNorm bn;
+    private final double bnEps;
+    private final ActivationBlock act;
+    private final Conv2d classifier;
+
     /**
      * Creates the head.
      *
@@ -26,10 +36,24 @@ public final class SegmentationHead extends NamedSequential {
      * @param bn BatchNorm settings
      */
     public SegmentationHead(int levels, int width, int classes, Act act, BatchNormSpec bn) {
-        add("fusion", new LevelFusion(levels));
-        add("conv", new SeparableConv(width, width, 3));
-        add("bn", bn.build());
-        add("act", new ActivationBlock(act));
-        add("classifier", Convs.pointwise(classes, true));
+        fusion = new LevelFusion(levels);
+        conv = new SeparableConv(width, width, 3);
+        this.bn = bn.build();
+        bnEps = bn.eps();
+        this.act = new ActivationBlock(act);
+        classifier = Convs.pointwise(classes, true);
+        add("fusion", fusion);
+        add("conv", conv);
+        add("bn", this.bn);
+        add("act", this.act);
+        add("classifier", classifier);
+    }
+
+    /** The chain, with the BatchNorm folded into the separable convolution's pointwise step. */
+    @Override
+    public int[] compile(GraphBuilder g, int... features) {
+        int x = fusion.compile(g, features)[0];
+        x = g.compileOne(act, conv.compile(g, x, bn, bnEps));
+        return new int[] {g.conv(x, classifier)};
     }
 }

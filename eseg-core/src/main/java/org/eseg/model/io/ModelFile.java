@@ -7,6 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,9 +28,10 @@ import org.eseg.model.EsegModel;
 import org.eseg.util.AtomicFiles;
 
 /**
- * A saved ESeg model: one zip file holding {@code config.json} (the architecture) and
- * {@code weights.ndlist} (every parameter and BatchNorm statistic, keyed by {@link ParameterNames}), so
- * that loading needs no other information. Written atomically; a truncated file fails to open with an
+ * A saved ESeg model: one zip file holding {@code config.json} (the architecture),
+ * {@code weights.ndlist} (every parameter and BatchNorm statistic, keyed by {@link ParameterNames}) and,
+ * when known, {@code classes.json} (the class names and palette), so that loading needs no other
+ * information. Written atomically; a truncated file fails to open with an
  * error naming it.
  */
 public final class ModelFile {
@@ -36,10 +40,12 @@ public final class ModelFile {
     public static final String CONFIG_ENTRY = "config.json";
     /** The zip entry holding the weights. */
     public static final String WEIGHTS_ENTRY = "weights.ndlist";
-    /** The name of the newest checkpoint in a training run folder. */
-    public static final String LATEST = "latest.eseg";
+    /** The zip entry holding the class names and palette ({@link StoredClasses}). */
+    public static final String CLASSES_ENTRY = "classes.json";
     /** The spatial size a loaded model is initialised at (any size works afterwards). */
     private static final Shape INIT_SHAPE = new Shape(1, 3, 64, 64);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private ModelFile() {}
 
@@ -51,10 +57,63 @@ public final class ModelFile {
      * @throws IOException if it cannot be written
      */
     public static void save(EsegModel model, Path file) throws IOException {
+        save(model, null, file);
+    }
+
+    /**
+     * Saves a model with the names and palette of the classes it predicts.
+     *
+     * @param model an initialised model
+     * @param classes one per output channel, or null when unknown
+     * @param file the target file (replaced atomically)
+     * @throws IOException if it cannot be written
+     */
+    public static void save(EsegModel model, StoredClasses classes, Path file) throws IOException {
+        if (classes != null && classes.names().size() != model.config().numClasses()) {
+            throw new IllegalArgumentException(classes.names().size() + " class names for a model with "
+                    + model.config().numClasses() + " classes");
+        }
         Map<String, byte[]> entries = new LinkedHashMap<>();
         entries.put(CONFIG_ENTRY, model.config().toJson().getBytes(StandardCharsets.UTF_8));
         entries.put(WEIGHTS_ENTRY, encode(model));
+        if (classes != null) {
+            entries.put(CLASSES_ENTRY, encodeClasses(classes));
+        }
         writeZip(file, entries);
+    }
+
+    /**
+     * Encodes class names and palette as the {@link #CLASSES_ENTRY} entry.
+     *
+     * @param classes the classes
+     * @return the entry's bytes
+     */
+    public static byte[] encodeClasses(StoredClasses classes) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(classes);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The class names and palette stored in a model or checkpoint file.
+     *
+     * @param file a model file
+     * @return the classes, or null when the file has none (a bare model file)
+     * @throws IOException if the file cannot be read or the entry is corrupt, naming the file
+     */
+    public static StoredClasses readClasses(Path file) throws IOException {
+        try (ZipFile zip = open(file)) {
+            if (zip.getEntry(CLASSES_ENTRY) == null) {
+                return null;
+            }
+            try {
+                return JSON.readValue(read(zip, file, CLASSES_ENTRY), StoredClasses.class);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new IOException(file + ": corrupt " + CLASSES_ENTRY + " (" + e.getMessage() + ")", e);
+            }
+        }
     }
 
     /**
@@ -177,37 +236,18 @@ public final class ModelFile {
     }
 
     /**
-     * A model or checkpoint file, or a training run folder meaning its latest checkpoint.
+     * Opens an eseg zip file (model or checkpoint).
      *
-     * @param path a file or run folder
-     * @return the file to read
-     * @throws NoSuchFileException naming what was looked for
-     */
-    public static Path resolve(Path path) throws NoSuchFileException {
-        if (Files.isDirectory(path)) {
-            Path latest = path.resolve(LATEST);
-            if (!Files.isRegularFile(latest)) {
-                throw new NoSuchFileException(latest.toString(), null,
-                        "run folder " + path + " has no checkpoint (" + LATEST + ")");
-            }
-            return latest;
-        }
-        if (!Files.isRegularFile(path)) {
-            throw new NoSuchFileException(path.toString(), null,
-                    "not found (expected a model or checkpoint file, or a training run folder)");
-        }
-        return path;
-    }
-
-    /**
-     * Opens an eseg zip file (model, checkpoint or run folder).
-     *
-     * @param path the file or run folder
+     * @param file the file
      * @return the open zip
      * @throws IOException naming the file if it is missing, truncated or not a zip
      */
-    public static ZipFile open(Path path) throws IOException {
-        Path file = resolve(path);
+    public static ZipFile open(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, Files.isDirectory(file)
+                    ? "is a folder, expected a model or checkpoint file"
+                    : "not found (expected a model or checkpoint file)");
+        }
         try {
             return new ZipFile(file.toFile());
         } catch (IOException e) {

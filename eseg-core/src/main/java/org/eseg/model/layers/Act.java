@@ -2,6 +2,7 @@ package org.eseg.model.layers;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import org.eseg.graph.ActKind;
 
 /** The activations ESeg uses: SiLU (swish) for MBConv models, ReLU for the Lite models. */
 public enum Act {
@@ -18,5 +19,14 @@ public enum Act {
      */
     public NDArray apply(NDArray x) {
         return this == RELU ? Activation.relu(x) : x.mul(Activation.sigmoid(x));
+    }
+
+    /**
+     * The same function as an inference-graph activation.
+     *
+     * @return the graph activation
+     */
+    public ActKind kind() {
+        return this == RELU ? ActKind.RELU : ActKind.SILU;
     }
 }

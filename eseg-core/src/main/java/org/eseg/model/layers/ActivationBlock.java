@@ -7,9 +7,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.eseg.graph.CompilableBlock;
+import org.eseg.graph.GraphBuilder;
 
 /** An {@link Act} as a block, for chains. Shape: unchanged. No parameters. */
-public final class ActivationBlock extends AbstractBlock {
+public final class ActivationBlock extends AbstractBlock implements CompilableBlock {
 
     private static final byte VERSION = 1;
 
@@ -25,19 +27,15 @@ public final class ActivationBlock extends AbstractBlock {
         this.act = act;
     }
 
-    /**
-     * The activation.
-     *
-     * @return the activation
-     */
-    public Act act() {
-        return act;
-    }
-
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return new NDList(act.apply(inputs.singletonOrThrow()));
+    }
+
+    @Override
+    public int[] compile(GraphBuilder g, int... inputs) {
+        return new int[] {g.act(inputs[0], act.kind())};
     }
 
     @Override

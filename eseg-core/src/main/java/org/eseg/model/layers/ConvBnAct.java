@@ -10,25 +10,29 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.eseg.graph.CompilableBlock;
+import org.eseg.graph.GraphBuilder;
 
 /**
  * Convolution (no bias by default) → BatchNorm → optional activation: the unit EfficientNet is made of.
  *
  * <p>Shape: (N, C_in, H, W) → (N, C_out, ceil(H/s), ceil(W/s)). Children: {@code conv}, {@code bn}.
  */
-public final class ConvBnAct extends AbstractBlock {
+public final class ConvBnAct extends AbstractBlock implements CompilableBlock {
 
     private static final byte VERSION = 1;
 
     private final Conv2d conv;
     private final BatchNorm bn;
     private final Act act;
+    private final double bnEps;
 
     private ConvBnAct(Builder b) {
         super(VERSION);
         conv = addChildBlock("conv", Convs.conv(b.outChannels, b.kernel, b.stride, b.groups, b.convBias));
         bn = addChildBlock("bn", b.bn.build());
         act = b.act;
+        bnEps = b.bn.eps();
     }
 
     /**
@@ -38,33 +42,6 @@ public final class ConvBnAct extends AbstractBlock {
      */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * The convolution.
-     *
-     * @return the conv child
-     */
-    public Conv2d conv() {
-        return conv;
-    }
-
-    /**
-     * The BatchNorm.
-     *
-     * @return the bn child
-     */
-    public BatchNorm bn() {
-        return bn;
-    }
-
-    /**
-     * The activation, or null for none.
-     *
-     * @return the activation
-     */
-    public Act act() {
-        return act;
     }
 
     @Override
@@ -77,6 +54,12 @@ public final class ConvBnAct extends AbstractBlock {
         }
         NDArray y = act.apply(x.singletonOrThrow());
         return new NDList(y);
+    }
+
+    @Override
+    public int[] compile(GraphBuilder g, int... inputs) {
+        int y = g.conv(inputs[0], conv, bn, bnEps);
+        return new int[] {act == null ? y : g.act(y, act.kind())};
     }
 
     @Override

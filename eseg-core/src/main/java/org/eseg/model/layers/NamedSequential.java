@@ -8,12 +8,14 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.eseg.graph.CompilableBlock;
+import org.eseg.graph.GraphBuilder;
 
 /**
  * A chain of blocks with explicit child names. DJL's SequentialBlock numbers its children, so adding one
  * would rename every parameter after it; checkpoints and weight import need names that do not shift.
  */
-public class NamedSequential extends AbstractBlock {
+public class NamedSequential extends AbstractBlock implements CompilableBlock {
 
     private static final byte VERSION = 1;
 
@@ -49,6 +51,16 @@ public class NamedSequential extends AbstractBlock {
         NDList x = inputs;
         for (Block b : children.values()) {
             x = b.forward(ps, x, training, params);
+        }
+        return x;
+    }
+
+    /** Compiles the children in order, each fed the previous one's outputs; every child must be compilable. */
+    @Override
+    public int[] compile(GraphBuilder g, int... inputs) {
+        int[] x = inputs;
+        for (Block b : children.values()) {
+            x = g.compile(b, x);
         }
         return x;
     }

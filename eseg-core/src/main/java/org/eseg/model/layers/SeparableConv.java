@@ -6,8 +6,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.eseg.graph.CompilableBlock;
+import org.eseg.graph.GraphBuilder;
 
 /**
  * Depthwise-separable 3×3 convolution as in EfficientDet's BiFPN: a depthwise k×k convolution without
@@ -15,7 +18,7 @@ import ai.djl.util.PairList;
  *
  * <p>Shape: (N, C, H, W) → (N, C_out, H, W). Children: {@code dw}, {@code pw}.
  */
-public final class SeparableConv extends AbstractBlock {
+public final class SeparableConv extends AbstractBlock implements CompilableBlock {
 
     private static final byte VERSION = 1;
 
@@ -39,29 +42,28 @@ public final class SeparableConv extends AbstractBlock {
         pointwise = addChildBlock("pw", Convs.pointwise(outChannels, true));
     }
 
-
-    /**
-     * The depthwise convolution (no bias).
-     *
-     * @return dw
-     */
-    public Conv2d depthwise() {
-        return depthwise;
-    }
-
-    /**
-     * The pointwise convolution (with bias).
-     *
-     * @return pw
-     */
-    public Conv2d pointwise() {
-        return pointwise;
-    }
-
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         return pointwise.forward(ps, depthwise.forward(ps, inputs, training, params), training, params);
+    }
+
+    @Override
+    public int[] compile(GraphBuilder g, int... inputs) {
+        return new int[] {g.conv(g.conv(inputs[0], depthwise), pointwise)};
+    }
+
+    /**
+     * Appends this convolution with the BatchNorm that follows it folded into the pointwise step.
+     *
+     * @param g the graph being built
+     * @param x input id
+     * @param bn the BatchNorm applied to this block's output
+     * @param eps that BatchNorm's epsilon
+     * @return output id
+     */
+    public int compile(GraphBuilder g, int x, BatchNorm bn, double eps) {
+        return g.conv(g.conv(x, depthwise), pointwise, bn, eps);
     }
 
     @Override

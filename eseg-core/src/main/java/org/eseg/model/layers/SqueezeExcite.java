@@ -10,6 +10,9 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.eseg.graph.ActKind;
+import org.eseg.graph.CompilableBlock;
+import org.eseg.graph.GraphBuilder;
 
 /**
  * Squeeze-and-excitation (Hu et al.): global average pool, 1×1 reduce, activation, 1×1 expand, sigmoid,
@@ -17,7 +20,7 @@ import ai.djl.util.PairList;
  *
  * <p>Shape: (N, C, H, W) → (N, C, H, W). Children: {@code conv_reduce}, {@code conv_expand}.
  */
-public final class SqueezeExcite extends AbstractBlock {
+public final class SqueezeExcite extends AbstractBlock implements CompilableBlock {
 
     private static final byte VERSION = 1;
 
@@ -42,34 +45,6 @@ public final class SqueezeExcite extends AbstractBlock {
         this.act = act;
     }
 
-
-    /**
-     * The 1×1 reduction.
-     *
-     * @return conv_reduce
-     */
-    public Conv2d reduce() {
-        return reduce;
-    }
-
-    /**
-     * The 1×1 expansion.
-     *
-     * @return conv_expand
-     */
-    public Conv2d expand() {
-        return expand;
-    }
-
-    /**
-     * The activation after the reduction.
-     *
-     * @return the activation
-     */
-    public Act act() {
-        return act;
-    }
-
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
@@ -79,6 +54,14 @@ public final class SqueezeExcite extends AbstractBlock {
         s = act.apply(reduce.forward(ps, new NDList(s), training, params).singletonOrThrow());
         s = expand.forward(ps, new NDList(s), training, params).singletonOrThrow();
         return new NDList(x.mul(Activation.sigmoid(s)));
+    }
+
+    @Override
+    public int[] compile(GraphBuilder g, int... inputs) {
+        int x = inputs[0];
+        int s = g.act(g.conv(g.globalAvgPool(x), reduce), act.kind());
+        s = g.act(g.conv(s, expand), ActKind.SIGMOID);
+        return new int[] {g.mul(x, s)};
     }
 
     @Override

@@ -8,17 +8,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.nn.Parameter;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.eseg.image.ImageTensors;
 import org.eseg.model.backbone.BackboneConfig;
 import org.eseg.model.backbone.EfficientNetEncoder;
 import org.eseg.model.layers.BatchNormSpec;
 import org.eseg.util.AtomicFiles;
-import org.eseg.util.ImageSize;
 
 /**
  * Runs an encoder on one image and writes its feature levels P1..P5 to an {@code .npz} file (float32,
@@ -34,28 +31,23 @@ public final class BackboneFeatures {
      * @param backbone the encoder to build
      * @param weights a backbone-weights file from {@link BackboneWeights#save}, or null for random weights
      *     (BN eps 1e-3)
-     * @param image the image file
-     * @param input the network input size, or null for the image's own size
+     * @param image (1, 3, H, W), resized and normalised as the network expects
      * @param out the {@code .npz} file (written atomically)
      * @return the shapes written, P1 first
      * @throws IOException if a file cannot be read or written, naming it
      */
-    public static List<Shape> extract(BackboneConfig backbone, Path weights, Path image, ImageSize input, Path out)
+    public static List<Shape> extract(BackboneConfig backbone, Path weights, NDArray image, Path out)
             throws IOException {
-        BufferedImage img = ImageTensors.read(image);
-        long h = input == null ? img.getHeight() : input.height();
-        long w = input == null ? img.getWidth() : input.width();
         BatchNormSpec bn = weights == null ? BatchNormSpec.EFFICIENTNET : BackboneWeights.readInfo(weights).batchNorm();
         try (NDManager m = NDManager.newBaseManager()) {
             EfficientNetEncoder encoder = new EfficientNetEncoder(backbone, bn, EfficientNetEncoder.MAX_ENCODER_LEVEL);
             encoder.setInitializer(new XavierInitializer(
                     XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2), Parameter.Type.WEIGHT);
-            encoder.initialize(m, DataType.FLOAT32, new Shape(1, 3, h, w));
+            encoder.initialize(m, DataType.FLOAT32, image.getShape());
             if (weights != null) {
                 BackboneWeights.loadInto(encoder, weights);
             }
-            NDArray x = ImageTensors.normalised(ImageTensors.toTensor(img, m), h, w);
-            NDList levels = run(encoder, x);
+            NDList levels = run(encoder, image);
             AtomicFiles.write(out, o -> levels.encode(o, NDList.Encoding.NPZ));
             List<Shape> shapes = new ArrayList<>();
             levels.forEach(a -> shapes.add(a.getShape()));

@@ -6,15 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipFile;
 import org.eseg.data.ClassInfo;
 import org.eseg.model.EsegConfig;
 import org.eseg.model.io.ModelFile;
+import org.eseg.model.io.StoredClasses;
 
 /**
  * A training checkpoint: a {@link ModelFile} (config + weights, the EMA weights when the run keeps an
@@ -41,9 +42,8 @@ public record Checkpoint(
         byte[] optimizerState) {
 
     /** The name of the newest checkpoint in a run folder. */
-    public static final String LATEST = ModelFile.LATEST;
+    public static final String LATEST = "latest.eseg";
 
-    private static final String CLASSES = "classes.json";
     private static final String STATE = "state.json";
     private static final String TRAIN_WEIGHTS = "train_weights.ndlist";
     private static final String EMA = "ema_state.ndlist";
@@ -53,9 +53,6 @@ public record Checkpoint(
             .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /** The JSON form of {@link ClassInfo}. */
-    private record ClassesJson(List<String> names, int[] colors) {}
-
     /**
      * A checkpoint file, or a run folder meaning its latest checkpoint.
      *
@@ -64,7 +61,19 @@ public record Checkpoint(
      * @throws NoSuchFileException naming what was looked for
      */
     public static Path resolve(Path path) throws NoSuchFileException {
-        return ModelFile.resolve(path);
+        if (Files.isDirectory(path)) {
+            Path latest = path.resolve(LATEST);
+            if (!Files.isRegularFile(latest)) {
+                throw new NoSuchFileException(latest.toString(), null,
+                        "run folder " + path + " has no checkpoint (" + LATEST + ")");
+            }
+            return latest;
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new NoSuchFileException(path.toString(), null,
+                    "not found (expected a model or checkpoint file, or a training run folder)");
+        }
+        return path;
     }
 
     /**
@@ -77,7 +86,7 @@ public record Checkpoint(
         Map<String, byte[]> e = new LinkedHashMap<>();
         e.put(ModelFile.CONFIG_ENTRY, config.toJson().getBytes(StandardCharsets.UTF_8));
         e.put(ModelFile.WEIGHTS_ENTRY, weights);
-        e.put(CLASSES, JSON.writeValueAsBytes(new ClassesJson(classes.names(), classes.colors())));
+        e.put(ModelFile.CLASSES_ENTRY, ModelFile.encodeClasses(new StoredClasses(classes.names(), classes.colors())));
         e.put(STATE, JSON.writeValueAsBytes(state));
         e.put(TRAIN_WEIGHTS, trainWeights);
         e.put(EMA, emaState);
@@ -103,7 +112,7 @@ public record Checkpoint(
             }
             return new Checkpoint(
                     config,
-                    readClasses(zip, file),
+                    required(toClassInfo(ModelFile.readClasses(file)), file),
                     parse(entry(zip, file, STATE), TrainState.class, file),
                     entry(zip, file, ModelFile.WEIGHTS_ENTRY),
                     entry(zip, file, TRAIN_WEIGHTS),
@@ -120,15 +129,18 @@ public record Checkpoint(
      * @throws IOException if the file cannot be read
      */
     public static ClassInfo readClasses(Path path) throws IOException {
-        Path file = resolve(path);
-        try (ZipFile zip = open(file)) {
-            return zip.getEntry(CLASSES) == null ? null : readClasses(zip, file);
-        }
+        return toClassInfo(ModelFile.readClasses(resolve(path)));
     }
 
-    private static ClassInfo readClasses(ZipFile zip, Path file) throws IOException {
-        ClassesJson c = parse(entry(zip, file, CLASSES), ClassesJson.class, file);
-        return new ClassInfo(c.names(), c.colors());
+    private static ClassInfo required(ClassInfo classes, Path file) throws IOException {
+        if (classes == null) {
+            throw new IOException(file + ": not a training checkpoint (no " + ModelFile.CLASSES_ENTRY + ")");
+        }
+        return classes;
+    }
+
+    private static ClassInfo toClassInfo(StoredClasses c) {
+        return c == null ? null : new ClassInfo(c.names(), c.colors());
     }
 
     private static <T> T parse(byte[] bytes, Class<T> type, Path file) throws IOException {

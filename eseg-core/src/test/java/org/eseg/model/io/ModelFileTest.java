@@ -3,6 +3,7 @@ package org.eseg.model.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.eseg.model.EsegConfig;
 import org.eseg.model.EsegModel;
 import org.eseg.model.EsegVariants;
@@ -103,6 +105,32 @@ class ModelFileTest {
             IOException missing = assertThrows(IOException.class,
                     () -> ModelFile.loadInto(small, ModelFile.encode(fpn), m, "src.eseg"));
             assertFalse(missing.getMessage().isBlank());
+        }
+    }
+
+    @Test
+    void classNamesAndPaletteAreStoredInTheModelFile() throws IOException {
+        Path named = dir.resolve("named.eseg");
+        Path bare = dir.resolve("bare.eseg");
+        StoredClasses classes = new StoredClasses(List.of("road", "sky", "car"), new int[] {0x804080, 0x4682b4, 0x00008e});
+        try (NDManager m = NDManager.newBaseManager()) {
+            EsegModel model = trainedLooking(EsegVariants.byName("eseg-lite-s").withClasses(3), m);
+            ModelFile.save(model, classes, named);
+            ModelFile.save(model, bare);
+            StoredClasses read = ModelFile.readClasses(named);
+            assertEquals(classes.names(), read.names());
+            assertArrayEquals(classes.colors(), read.colors());
+            assertNull(ModelFile.readClasses(bare), "a bare model file has no class names");
+            StoredClasses two = new StoredClasses(List.of("road", "sky"), new int[] {1, 2});
+            assertThrows(IllegalArgumentException.class, () -> ModelFile.save(model, two, dir.resolve("x.eseg")));
+        }
+    }
+
+    @Test
+    void aFolderIsNotAModelFile() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class, () -> ModelFile.load(dir, m));
+            assertTrue(e.getMessage().contains("folder"), e.getMessage());
         }
     }
 }

@@ -1,0 +1,43 @@
+package org.eseg.graph;
+
+/**
+ * A square, "same"-padded 2-D convolution with its (possibly BatchNorm-folded) weights, as plain arrays so
+ * that every runtime can take it.
+ *
+ * @param weight (out, in / groups, k, k) row-major
+ * @param bias (out), or null for none
+ * @param outChannels output channels
+ * @param inChannels input channels (all groups together)
+ * @param kernel kernel size k
+ * @param stride stride
+ * @param padding padding on every side
+ * @param groups groups (inChannels for a depthwise convolution)
+ */
+public record ConvWeights(
+        float[] weight, float[] bias, int outChannels, int inChannels, int kernel, int stride, int padding,
+        int groups) {
+
+    /** Validates the sizes. */
+    public ConvWeights {
+        if (groups < 1 || inChannels % groups != 0 || outChannels % groups != 0) {
+            throw new IllegalArgumentException(
+                    "groups " + groups + " must divide in " + inChannels + " and out " + outChannels);
+        }
+        long expected = (long) outChannels * (inChannels / groups) * kernel * kernel;
+        if (weight.length != expected) {
+            throw new IllegalArgumentException("weight has " + weight.length + " values, expected " + expected);
+        }
+        if (bias != null && bias.length != outChannels) {
+            throw new IllegalArgumentException("bias has " + bias.length + " values, expected " + outChannels);
+        }
+    }
+
+    /**
+     * The weight tensor's shape.
+     *
+     * @return {out, in / groups, k, k}
+     */
+    public long[] weightShape() {
+        return new long[] {outChannels, inChannels / groups, kernel, kernel};
+    }
+}

@@ -1,0 +1,299 @@
+package org.eseg.infer.export.onnx;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.eseg.graph.ConvWeights;
+import org.eseg.graph.InferenceGraph;
+import org.eseg.graph.Op;
+import org.eseg.util.AtomicFiles;
+import org.eseg.util.ImageSize;
+
+/**
+ * Writes an {@link InferenceGraph} as an ONNX model: input {@code image} (N, 3, H, W) float32, output
+ * {@code logits} (N, classes, H, W). BatchNorm is already folded in the graph. Resize targets come
+ * from constants for a fixed-size export and from {@code Shape} of the map being matched for a dynamic
+ * one; nearest uses {@code asymmetric}/{@code floor} (libtorch's nearest), bilinear {@code half_pixel}
+ * (align_corners=False).
+ */
+public final class OnnxExporter {
+
+    /** The graph input's name. */
+    public static final String INPUT_NAME = "image";
+    /** The graph output's name. */
+    public static final String OUTPUT_NAME = "logits";
+
+    private final InferenceGraph graph;
+    private final OnnxExportOptions options;
+    private final ProtoMessage body = new ProtoMessage();
+    private final Map<Integer, String> hwByLevel = new HashMap<>();
+    private final java.util.Set<Integer> scaleConstants = new java.util.HashSet<>();
+    private final java.util.Set<Long> int64Constants = new java.util.HashSet<>();
+    private int counter;
+
+    private OnnxExporter(InferenceGraph graph, OnnxExportOptions options) {
+        this.graph = graph;
+        this.options = options;
+    }
+
+    /**
+     * Serialises a graph.
+     *
+     * @param graph the compiled model
+     * @param options size and opset
+     * @return the ModelProto bytes
+     */
+    public static byte[] export(InferenceGraph graph, OnnxExportOptions options) {
+        return new OnnxExporter(graph, options).model();
+    }
+
+    /**
+     * Writes a graph to a file atomically.
+     *
+     * @param graph the compiled model
+     * @param options size and opset
+     * @param file target (replaced atomically)
+     * @throws IOException if it cannot be written
+     */
+    public static void write(InferenceGraph graph, OnnxExportOptions options, Path file) throws IOException {
+        byte[] bytes = export(graph, options);
+        AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    private byte[] model() {
+        body.string(Onnx.GRAPH_NAME, graph.name());
+        // A fixed batch lets ONNX Runtime prove every shape, and fuse each Add into its convolution.
+        Object n = options.batch() > 0 ? (Object) (long) options.batch() : "N";
+        body.message(Onnx.GRAPH_INPUT, Onnx.floatValueInfo(INPUT_NAME, n, 3L, dim("H", true), dim("W", false)));
+        body.message(Onnx.GRAPH_OUTPUT, Onnx.floatValueInfo(OUTPUT_NAME, n, (long) graph.numClasses(),
+                dim("H", true), dim("W", false)));
+        for (Op op : graph.ops()) {
+            emit(op);
+        }
+        return new ProtoMessage()
+                .int64(Onnx.MODEL_IR_VERSION, irVersion(options.opset()))
+                .string(Onnx.MODEL_PRODUCER_NAME, "eseg")
+                .string(Onnx.MODEL_PRODUCER_VERSION, "0.1")
+                .message(Onnx.MODEL_GRAPH, body)
+                .message(Onnx.MODEL_OPSET_IMPORT, Onnx.opset(options.opset()))
+                .toByteArray();
+    }
+
+    /** The IR version the ONNX release that introduced an opset wrote. */
+    private static int irVersion(int opset) {
+        return opset <= 18 ? 8 : opset <= 20 ? 9 : 10;
+    }
+
+    private Object dim(String symbol, boolean height) {
+        ImageSize s = options.inputSize();
+        return s == null ? symbol : (Object) (long) (height ? s.height() : s.width());
+    }
+
+    private String name(int id) {
+        if (id == InferenceGraph.INPUT) {
+            return INPUT_NAME;
+        }
+        return id == graph.output() ? OUTPUT_NAME : "t" + id;
+    }
+
+    /** A one-element int64 initializer, added on first use (ONNX Runtime warns about unused ones). */
+    private String constant(long value) {
+        String name = "const_" + value;
+        if (int64Constants.add(value)) {
+            initializer(Onnx.int64Tensor(name, new long[] {value}));
+        }
+        return name;
+    }
+
+    private String fresh(String prefix) {
+        return prefix + "_" + (counter++);
+    }
+
+    private void node(Onnx.Node n) {
+        body.message(Onnx.GRAPH_NODE, n.proto());
+    }
+
+    private void initializer(ProtoMessage tensor) {
+        body.message(Onnx.GRAPH_INITIALIZER, tensor);
+    }
+
+    private void emit(Op op) {
+        String out = name(op.output());
+        if (op instanceof Op.Conv c) {
+            conv(c, out);
+        } else if (op instanceof Op.Activation a) {
+            String x = name(a.input());
+            switch (a.kind()) {
+                case RELU -> node(new Onnx.Node("Relu", fresh("relu")).inputs(x).outputs(out));
+                case SIGMOID -> node(new Onnx.Node("Sigmoid", fresh("sigmoid")).inputs(x).outputs(out));
+                case SILU -> {
+                    String s = fresh("silu_gate");
+                    node(new Onnx.Node("Sigmoid", fresh("sigmoid")).inputs(x).outputs(s));
+                    node(new Onnx.Node("Mul", fresh("silu")).inputs(x, s).outputs(out));
+                }
+            }
+        } else if (op instanceof Op.Add a) {
+            node(new Onnx.Node("Add", fresh("add")).inputs(name(a.a()), name(a.b())).outputs(out));
+        } else if (op instanceof Op.Mul m) {
+            node(new Onnx.Node("Mul", fresh("mul")).inputs(name(m.x()), name(m.gate())).outputs(out));
+        } else if (op instanceof Op.WeightedSum ws) {
+            weightedSum(ws, out);
+        } else if (op instanceof Op.Pool p) {
+            Onnx.Node n = new Onnx.Node(p.max() ? "MaxPool" : "AveragePool", fresh(p.max() ? "maxpool" : "avgpool"))
+                    .inputs(name(p.input())).outputs(out)
+                    .attrInts("kernel_shape", Op.Pool.KERNEL, Op.Pool.KERNEL)
+                    .attrInts("strides", Op.Pool.STRIDE, Op.Pool.STRIDE)
+                    .attrInts("pads", Op.Pool.PADDING, Op.Pool.PADDING, Op.Pool.PADDING, Op.Pool.PADDING);
+            if (!p.max()) {
+                n.attr("count_include_pad", 0L);
+            }
+            node(n);
+        } else if (op instanceof Op.GlobalAvgPool p) {
+            node(new Onnx.Node("GlobalAveragePool", fresh("gap")).inputs(name(p.input())).outputs(out));
+        } else if (op instanceof Op.Resize r) {
+            resize(r, out);
+        } else {
+            throw new IllegalStateException("unknown op " + op);
+        }
+    }
+
+    private void conv(Op.Conv c, String out) {
+        ConvWeights w = c.weights();
+        String id = fresh("conv");
+        String wName = id + ".weight";
+        initializer(Onnx.floatTensor(wName, w.weightShape(), w.weight()));
+        Onnx.Node n = new Onnx.Node("Conv", id).outputs(out)
+                .attrInts("kernel_shape", w.kernel(), w.kernel())
+                .attrInts("strides", w.stride(), w.stride())
+                .attrInts("pads", w.padding(), w.padding(), w.padding(), w.padding())
+                .attrInts("dilations", 1, 1)
+                .attr("group", (long) w.groups());
+        if (w.bias() != null) {
+            String bName = id + ".bias";
+            initializer(Onnx.floatTensor(bName, new long[] {w.outChannels()}, w.bias()));
+            n.inputs(name(c.input()), wName, bName);
+        } else {
+            n.inputs(name(c.input()), wName);
+        }
+        node(n);
+    }
+
+    /**
+     * Σ w_j·x_j. Each scaling is a depthwise 1×1 convolution rather than a Mul by a scalar: ONNX Runtime's
+     * NCHWc layout pass keeps convolutions (and the Adds it fuses into them) in its blocked layout, while a
+     * Mul with a constant forces a reorder of the map out of it and back.
+     */
+    private void weightedSum(Op.WeightedSum ws, String out) {
+        int[] maps = ws.maps();
+        float[] w = ws.weights();
+        boolean allOnes = true;
+        for (float v : w) {
+            allOnes &= v == 1f;
+        }
+        if (allOnes && maps.length > 1) {
+            // One n-ary pass instead of a chain of Adds.
+            String[] ins = new String[maps.length];
+            for (int j = 0; j < maps.length; j++) {
+                ins[j] = name(maps[j]);
+            }
+            node(new Onnx.Node("Sum", fresh("sum")).inputs(ins).outputs(out));
+            return;
+        }
+        String sum = null;
+        for (int j = 0; j < maps.length; j++) {
+            String term;
+            if (w[j] == 1f && maps.length > 1) {
+                term = name(maps[j]);
+            } else {
+                term = j == 0 && maps.length == 1 ? out : fresh("term");
+                scale(maps[j], w[j], term);
+            }
+            if (sum == null) {
+                sum = term;
+            } else {
+                String next = j == maps.length - 1 ? out : fresh("sum");
+                node(new Onnx.Node("Add", fresh("add")).inputs(sum, term).outputs(next));
+                sum = next;
+            }
+        }
+    }
+
+    private void scale(int map, float weight, String out) {
+        int channels = graph.channels(map);
+        String id = fresh("fusion_scale");
+        float[] w = new float[channels];
+        java.util.Arrays.fill(w, weight);
+        initializer(Onnx.floatTensor(id + ".weight", new long[] {channels, 1, 1, 1}, w));
+        node(new Onnx.Node("Conv", id).inputs(name(map), id + ".weight").outputs(out)
+                .attrInts("kernel_shape", 1, 1).attr("group", (long) channels));
+    }
+
+    private void resize(Op.Resize r, String out) {
+        String x = name(r.input());
+        Integer factor = exactFactor(r);
+        if (factor != null) {
+            // Constant integer scales (not sizes) give the same result here, and let ONNX Runtime infer
+            // every shape statically and run the resize in its NCHWc layout.
+            String scales = "scales_x" + factor;
+            if (scaleConstants.add(factor)) {
+                initializer(Onnx.floatTensor(scales, new long[] {4}, new float[] {1, 1, factor, factor}));
+            }
+            Onnx.Node n = new Onnx.Node("Resize", fresh("resize")).inputs(x, "", scales).outputs(out);
+            node(r.bilinear() ? n.attr("mode", "linear").attr("coordinate_transformation_mode", "half_pixel")
+                    : n.attr("mode", "nearest").attr("coordinate_transformation_mode", "asymmetric")
+                            .attr("nearest_mode", "floor"));
+            return;
+        }
+        // sizes = (N, C) of the input, then the target H and W.
+        String shape = fresh("shape");
+        node(new Onnx.Node("Shape", fresh("shape")).inputs(x).outputs(shape));
+        String nc = fresh("nc");
+        node(new Onnx.Node("Slice", fresh("slice")).inputs(shape, constant(0), constant(2)).outputs(nc));
+        String sizes = fresh("sizes");
+        node(new Onnx.Node("Concat", fresh("concat")).inputs(nc, targetHw(r)).outputs(sizes).attr("axis", 0L));
+        Onnx.Node n = new Onnx.Node("Resize", fresh("resize")).inputs(x, "", "", sizes).outputs(out);
+        if (r.bilinear()) {
+            n.attr("mode", "linear").attr("coordinate_transformation_mode", "half_pixel");
+        } else {
+            n.attr("mode", "nearest").attr("coordinate_transformation_mode", "asymmetric")
+                    .attr("nearest_mode", "floor");
+        }
+        node(n);
+    }
+
+    /**
+     * For a fixed-size export, the integer factor of an upsampling whose target is exactly that many times
+     * larger in both dimensions (then scales and sizes give the same result); null otherwise.
+     */
+    private Integer exactFactor(Op.Resize r) {
+        ImageSize s = options.inputSize();
+        int from = graph.level(r.input());
+        int to = graph.level(r.like());
+        if (s == null || to >= from) {
+            return null;
+        }
+        long f = 1L << (from - to);
+        boolean exact = InferenceGraph.sizeAt(s.height(), from) * f == InferenceGraph.sizeAt(s.height(), to)
+                && InferenceGraph.sizeAt(s.width(), from) * f == InferenceGraph.sizeAt(s.width(), to);
+        return exact ? (int) f : null;
+    }
+
+    /** The target (H, W) of a resize: a constant for a fixed size, the matched map's shape otherwise. */
+    private String targetHw(Op.Resize r) {
+        int level = graph.level(r.like());
+        return hwByLevel.computeIfAbsent(level, l -> {
+            String hw = "hw_level" + l;
+            ImageSize s = options.inputSize();
+            if (s != null) {
+                initializer(Onnx.int64Tensor(hw, new long[] {
+                    InferenceGraph.sizeAt(s.height(), l), InferenceGraph.sizeAt(s.width(), l)}));
+            } else {
+                String shape = fresh("shape");
+                node(new Onnx.Node("Shape", fresh("shape")).inputs(name(r.like())).outputs(shape));
+                node(new Onnx.Node("Slice", fresh("slice")).inputs(shape, constant(2), constant(4)).outputs(hw));
+            }
+            return hw;
+        });
+    }
+}
