@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A training run is never lost or mixed up: {@code eseg train} on tiny synthetic data (lite-s, 64x128 crops,
- * batch 2, 2-3 steps) with an occupied, locked, moved, damaged or misconfigured run folder.
+ * batch 2, 1-3 steps) with an occupied, locked, moved, damaged or misconfigured run folder. The runs use one
+ * libtorch thread: with more, some tiny runs reach a NaN loss at step 2 or 3 (seen on old and new code alike).
  */
 class RunReliabilityTest {
 
@@ -47,7 +48,7 @@ class RunReliabilityTest {
 
     static Path data;
 
-    /** A finished 2-step run; tests work on copies of it. */
+    /** A finished 1-step run; tests work on copies of it. */
     static Path baseRun;
 
     @TempDir
@@ -60,7 +61,7 @@ class RunReliabilityTest {
                 "--seed", "2", "--threads", "1");
         assertEquals(0, r.exitCode(), r.err());
         baseRun = shared.resolve("base-run");
-        trained(baseRun, 2);
+        trained(baseRun, 1);
     }
 
     /**
@@ -71,7 +72,7 @@ class RunReliabilityTest {
         Map<String, String> flags = new LinkedHashMap<>();
         String[] common = {"--model", "eseg-lite-s", "--dataset", "cityscapes", "--data", data.toString(),
             "--out", out.toString(), "--crop", "64x128", "--batch", "2", "--steps", Long.toString(steps),
-            "--workers", "1", "--val-split", "none", "--log-every", "1", "--checkpoint-every", "0"};
+            "--threads", "1", "--workers", "1", "--val-split", "none", "--log-every", "1", "--checkpoint-every", "0"};
         for (int i = 0; i < common.length; i += 2) {
             flags.put(common[i], common[i + 1]);
         }
@@ -95,7 +96,7 @@ class RunReliabilityTest {
         return r;
     }
 
-    /** A copy of the 2-step base run. */
+    /** A copy of the base run. */
     private Path copyOfBaseRun(String name) throws IOException {
         Path copy = tmp.resolve(name);
         copyTree(baseRun, copy);
@@ -123,7 +124,7 @@ class RunReliabilityTest {
         byte[] checkpoint = Files.readAllBytes(run.resolve("latest.eseg"));
         byte[] metrics = Files.readAllBytes(run.resolve("metrics.jsonl"));
 
-        CliRun again = train(run, 3);
+        CliRun again = train(run, 2);
         assertEquals(2, again.exitCode(), again.err());
         assertTrue(again.err().contains("already holds a training run"), again.err());
         assertTrue(again.err().contains("--overwrite") && again.err().contains("--resume"), again.err());
@@ -131,10 +132,10 @@ class RunReliabilityTest {
         assertArrayEquals(metrics, Files.readAllBytes(run.resolve("metrics.jsonl")), "metrics untouched");
 
         Files.writeString(run.resolve("notes.txt"), "the user's own file");
-        CliRun over = trained(run, 3, "--overwrite");
+        CliRun over = trained(run, 2, "--overwrite");
         assertTrue(over.err().contains("overwriting the run in"), over.err());
-        assertEquals(3, checkpointStep(run));
-        assertEquals(List.of(1L, 2L, 3L), loggedSteps(run), "one run's log, not two interleaved");
+        assertEquals(2, checkpointStep(run));
+        assertEquals(List.of(1L, 2L), loggedSteps(run), "one run's log, not two interleaved");
         assertEquals("the user's own file", Files.readString(run.resolve("notes.txt")));
     }
 
@@ -149,7 +150,7 @@ class RunReliabilityTest {
             assertEquals("locked", out.readLine());
 
             long start = System.nanoTime();
-            CliRun second = train(run, 2);
+            CliRun second = train(run, 1);
             assertEquals(1, second.exitCode(), second.err());
             assertTrue(second.err().contains("is in use by pid " + holder.pid()), second.err());
             assertTrue(second.err().contains("started "), second.err());
@@ -161,18 +162,18 @@ class RunReliabilityTest {
             holder.destroyForcibly();
             holder.waitFor(30, TimeUnit.SECONDS);
         }
-        CliRun after = trained(run, 2);
+        CliRun after = trained(run, 1);
         assertTrue(after.err().contains("stale lock of pid " + holder.pid()), after.err());
-        assertEquals(2, checkpointStep(run));
+        assertEquals(1, checkpointStep(run));
         assertEquals("", Files.readString(run.resolve(FolderLock.FILE_NAME)), "released: the lock file names no one");
 
         // A lock held inside this JVM is refused the same way, naming this process.
         try (FolderLock mine = FolderLock.acquire(run)) {
-            CliRun resumed = CliRun.of("train", "--resume", run.toString(), "--steps", "3");
+            CliRun resumed = CliRun.of("train", "--resume", run.toString(), "--steps", "2");
             assertEquals(1, resumed.exitCode(), resumed.err());
             assertTrue(resumed.err().contains("is in use by pid " + ProcessHandle.current().pid()), resumed.err());
         }
-        assertEquals(2, checkpointStep(run));
+        assertEquals(1, checkpointStep(run));
     }
 
     @Test
@@ -180,20 +181,20 @@ class RunReliabilityTest {
         byte[] before = Files.readAllBytes(baseRun.resolve("latest.eseg"));
         Path copy = copyOfBaseRun("elsewhere/copy");
 
-        CliRun r = CliRun.of("train", "--resume", copy.toString(), "--steps", "3");
+        CliRun r = CliRun.of("train", "--resume", copy.toString(), "--steps", "2");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.err().contains("moved or copied from " + baseRun), r.err());
-        assertEquals(3, checkpointStep(copy));
-        assertEquals(List.of(1L, 2L, 3L), loggedSteps(copy));
+        assertEquals(2, checkpointStep(copy));
+        assertEquals(List.of(1L, 2L), loggedSteps(copy));
         assertArrayEquals(before, Files.readAllBytes(baseRun.resolve("latest.eseg")), "the original is untouched");
-        assertEquals(List.of(1L, 2L), loggedSteps(baseRun));
+        assertEquals(List.of(1L), loggedSteps(baseRun));
         assertEquals(copy.toString(), JSON.readTree(copy.resolve("train-options.json").toFile()).get("out").asText());
 
         Path moved = tmp.resolve("moved");
         Files.move(copy, moved);
-        CliRun again = CliRun.of("train", "--resume", moved.toString(), "--steps", "4");
+        CliRun again = CliRun.of("train", "--resume", moved.toString(), "--steps", "3");
         assertEquals(0, again.exitCode(), again.err());
-        assertEquals(4, checkpointStep(moved));
+        assertEquals(3, checkpointStep(moved));
         assertFalse(Files.exists(copy), "a moved run's old folder is not recreated");
     }
 
@@ -217,9 +218,9 @@ class RunReliabilityTest {
         assertEquals(1, predict.exitCode(), predict.err());
         String[] lines = predict.err().strip().split("\\R");
         assertEquals(1, lines.length, predict.err());
-        assertTrue(lines[0].contains(file + ": damaged (") && lines[0].contains("entry weights.ndlist"), lines[0]);
+        assertTrue(lines[0].contains(file + ": damaged (checksum mismatch in entry weights.ndlist)"), lines[0]);
 
-        CliRun resume = CliRun.of("train", "--resume", run.toString(), "--steps", "3");
+        CliRun resume = CliRun.of("train", "--resume", run.toString(), "--steps", "2");
         assertEquals(1, resume.exitCode(), resume.err());
         assertTrue(resume.err().contains(file + ": damaged ("), resume.err());
         assertTrue(Files.exists(file), "a run that did not start leaves the folder as it was");
@@ -305,14 +306,14 @@ class RunReliabilityTest {
         Path metricsTmp = Files.write(run.resolve(".metrics.jsonl.77.tmp"), new byte[10]);
         Path users = Files.writeString(run.resolve(".my-notes.tmp"), "keep");
 
-        CliRun r = CliRun.of("train", "--resume", run.toString(), "--steps", "3");
+        CliRun r = CliRun.of("train", "--resume", run.toString(), "--steps", "2");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.err().contains("removed 2 temporary file(s)"), r.err());
         assertTrue(r.err().contains(".latest.eseg.8123.tmp"), r.err());
         assertFalse(Files.exists(checkpointTmp));
         assertFalse(Files.exists(metricsTmp));
         assertTrue(Files.exists(users), "only the run's own temporary files are removed");
-        assertEquals(3, checkpointStep(run));
+        assertEquals(2, checkpointStep(run));
     }
 
     @Test
@@ -355,9 +356,9 @@ class RunReliabilityTest {
         assertEquals(2, lr.exitCode(), lr.err());
         assertTrue(lr.err().contains("--lr, --batch are not accepted with --resume"), lr.err());
 
-        CliRun below = CliRun.of("train", "--resume", run.toString(), "--steps", "1");
+        CliRun below = CliRun.of("train", "--resume", run.toString(), "--steps", "0");
         assertEquals(2, below.exitCode(), below.err());
-        assertTrue(below.err().contains("already at step 2"), below.err());
+        assertTrue(below.err().contains("already at step 1"), below.err());
         assertArrayEquals(before, Files.readAllBytes(run.resolve("latest.eseg")));
 
         // The options the help lists as accepted with --resume are exactly those the command accepts.
@@ -373,9 +374,9 @@ class RunReliabilityTest {
         }
         assertEquals(new TreeSet<>(allowed), listed, resumeHelp);
 
-        CliRun ok = CliRun.of("train", "--resume", run.toString(), "--steps", "3", "--threads", "1",
+        CliRun ok = CliRun.of("train", "--resume", run.toString(), "--steps", "2", "--threads", "1",
                 "--max-minutes", "5", "--workers", "2", "--log-every", "1");
         assertEquals(0, ok.exitCode(), ok.err());
-        assertEquals(3, checkpointStep(run));
+        assertEquals(2, checkpointStep(run));
     }
 }

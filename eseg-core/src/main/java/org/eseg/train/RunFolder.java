@@ -70,8 +70,9 @@ final class RunFolder implements AutoCloseable {
         FolderLock lock;
         try {
             lock = FolderLock.acquire(dir);
-        } catch (FolderLock.LockedException e) {
-            throw new IOException("run folder " + e.getMessage(), e);
+        } catch (IOException e) {
+            deleteEmptyFolders(dir, created);
+            throw e instanceof FolderLock.LockedException ? new IOException("run folder " + e.getMessage(), e) : e;
         }
         RunFolder f = new RunFolder(dir, created, lock);
         try {
@@ -150,6 +151,14 @@ final class RunFolder implements AutoCloseable {
             Files.deleteIfExists(dir.resolve(n));
         }
         Files.deleteIfExists(dir.resolve(FolderLock.FILE_NAME));
+        deleteEmptyFolders(dir, created);
+    }
+
+    /** Deletes dir and its ancestors up to {@code created} while they are empty (nothing if created is null). */
+    private static void deleteEmptyFolders(Path dir, Path created) throws IOException {
+        if (created == null) {
+            return;
+        }
         Path stop = created.getParent();
         for (Path p = dir.toAbsolutePath().normalize(); p != null && !p.equals(stop); p = p.getParent()) {
             try (DirectoryStream<Path> s = Files.newDirectoryStream(p)) {

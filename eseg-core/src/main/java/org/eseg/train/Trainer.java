@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -65,6 +66,8 @@ public final class Trainer {
     private TrainOptions options;
     /** A resumed run's new settings ({@link TrainOptions#RESUMABLE}); empty for a new run. */
     private final Map<String, ?> overrides;
+    /** The checkpoint a resumed run continues from (null for a new run). */
+    private final Path resumeFile;
 
     /**
      * Prepares a new run. Its folder must not hold a run already.
@@ -73,12 +76,21 @@ public final class Trainer {
      * @param listener progress reports
      */
     public Trainer(TrainOptions options, TrainingListener listener) {
-        this(options, RunFolder.Mode.NEW, Map.of(), listener);
+        this(options, RunFolder.Mode.NEW, listener);
     }
 
-    private Trainer(TrainOptions options, RunFolder.Mode mode, Map<String, ?> overrides, TrainingListener listener) {
+    private Trainer(TrainOptions options, RunFolder.Mode mode, TrainingListener listener) {
         this.options = options;
         this.mode = mode;
+        this.resumeFile = null;
+        this.overrides = Map.of();
+        this.listener = listener == null ? TrainingListener.NONE : listener;
+    }
+
+    private Trainer(TrainOptions options, Path resumeFile, Map<String, ?> overrides, TrainingListener listener) {
+        this.options = options;
+        this.mode = RunFolder.Mode.RESUME;
+        this.resumeFile = resumeFile;
         this.overrides = overrides;
         this.listener = listener == null ? TrainingListener.NONE : listener;
     }
@@ -92,14 +104,14 @@ public final class Trainer {
      * @return the trainer
      */
     public static Trainer overwriting(TrainOptions options, TrainingListener listener) {
-        return new Trainer(options, RunFolder.Mode.OVERWRITE, Map.of(), listener);
+        return new Trainer(options, RunFolder.Mode.OVERWRITE, listener);
     }
 
     /**
      * Prepares to continue a run from its latest checkpoint in the folder given, wherever the run was first
      * written (a moved or copied run folder continues where it is now).
      *
-     * @param runDir the run folder (or a checkpoint file inside it)
+     * @param runDir the run folder, or a checkpoint file (the run continues in the folder holding it)
      * @param overrides new values of the settings a resumed run may change ({@link TrainOptions#RESUMABLE}),
      *     e.g. {@code steps}, the new total; null values mean "not given"
      * @param listener progress reports
@@ -112,7 +124,7 @@ public final class Trainer {
         TrainState state = Checkpoint.readState(runDir);
         Map<String, ?> given = overrides == null ? Map.of() : overrides;
         TrainOptions o = TrainOptions.fromJson(state.options()).resumedIn(dir, state.step(), given);
-        return new Trainer(o, RunFolder.Mode.RESUME, given, listener);
+        return new Trainer(o, Checkpoint.resolve(runDir), given, listener);
     }
 
     /** Asks the loop to stop after the current step and write a checkpoint. */
@@ -159,7 +171,7 @@ public final class Trainer {
                     Checkpoint resumeFrom = null;
                     if (mode == RunFolder.Mode.RESUME) {
                         // Read under the lock: a run that was still going may have written a newer one.
-                        resumeFrom = Checkpoint.read(runDir);
+                        resumeFrom = Checkpoint.read(resumeFile);
                         TrainOptions saved = TrainOptions.fromJson(resumeFrom.state().options());
                         options = saved.resumedIn(runDir, resumeFrom.state().step(), overrides);
                         devices = checkBeforeStart();
@@ -182,8 +194,8 @@ public final class Trainer {
             done.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException | IllegalArgumentException e) {
-                // the JVM is already shutting down, or the hook was never added
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down
             }
             listener.finished();
         }
@@ -233,22 +245,31 @@ public final class Trainer {
 
     /**
      * BatchNorm in training mode needs more than one value per channel, and the coarsest level (P9, 1/512 of the
-     * crop) has the fewest: per device, images × ceil(H/512) × ceil(W/512). libtorch would fail on it only at the
-     * first step, with a message that names neither the batch nor the crop.
+     * crop) has the fewest: per device, images × ceil(H/512) × ceil(W/512). libtorch would fail on one value only at
+     * the first step, with a message that names neither the batch nor the crop.
      */
     private void checkBatchNormStatistics(EsegConfig variant, int deviceCount) {
-        long side = 1L << variant.maxLevel();
-        long cells = ceilDiv(options.cropHeight(), side) * ceilDiv(options.cropWidth(), side);
+        long cells = coarsestCells(variant);
         long perDevice = options.batch() / deviceCount;
         if (perDevice * cells < 2) {
             long needed = ceilDiv(2, cells) * deviceCount;
             throw new IllegalArgumentException("--batch " + options.batch() + " is too small: with "
                     + (deviceCount > 1 ? perDevice + " image(s) per device on " + deviceCount + " devices" : "1 image")
-                    + " and crop " + options.cropHeight() + "x" + options.cropWidth() + ", BatchNorm at level P"
-                    + variant.maxLevel() + " (" + ceilDiv(options.cropHeight(), side) + "x"
-                    + ceilDiv(options.cropWidth(), side) + ") sees one value per channel, and training needs more; "
-                    + "use --batch " + needed + " or more" + (cells == 1 ? " (or a crop above 512 on a side)" : ""));
+                    + " and crop " + options.cropHeight() + "x" + options.cropWidth() + ", BatchNorm at "
+                    + coarsestLevel(variant) + " sees one value per channel, and training needs more; use --batch "
+                    + needed + " or more" + (cells == 1 ? " (or a crop above 512 on a side)" : ""));
         }
+    }
+
+    private long coarsestCells(EsegConfig variant) {
+        long side = 1L << variant.maxLevel();
+        return ceilDiv(options.cropHeight(), side) * ceilDiv(options.cropWidth(), side);
+    }
+
+    private String coarsestLevel(EsegConfig variant) {
+        long side = 1L << variant.maxLevel();
+        return "level P" + variant.maxLevel() + " (" + ceilDiv(options.cropHeight(), side) + "x"
+                + ceilDiv(options.cropWidth(), side) + ")";
     }
 
     private static long ceilDiv(long a, long b) {
@@ -258,10 +279,20 @@ public final class Trainer {
     private TrainingResult train(Path runDir, Checkpoint resumeFrom, List<Device> devices) throws IOException {
         Engine.getInstance().setRandomSeed((int) options.seed());
         LoaderState start = resumeFrom == null ? LoaderState.START : resumeFrom.state().loader();
+        // The property set before the engine started does nothing in a JVM whose engine is already running
+        // (a second run in-process), so the count is also set, and restored afterwards, here.
+        int threadsBefore = options.threads() > 0 ? JniUtils.getNumThreads() : 0;
+        if (threadsBefore > 0) {
+            JniUtils.setNumThreads(options.threads());
+        }
         // Data checks that read the dataset belong here, before the first step.
         try (TrainingData data = TrainingData.open(options, start);
                 NDManager manager = NDManager.newBaseManager(devices.get(0))) {
             return new Loop(runDir, data, manager, devices, resumeFrom).run();
+        } finally {
+            if (threadsBefore > 0) {
+                JniUtils.setNumThreads(threadsBefore);
+            }
         }
     }
 
@@ -369,6 +400,8 @@ public final class Trainer {
             step = c.state().step();
             lastLoss = c.state().lastLoss();
             bestMiou = c.state().bestMiou();
+            lastCheckpoint = runDir.resolve(Checkpoint.LATEST);
+            lastSavedStep = step;
         }
 
         TrainingResult run() throws IOException {

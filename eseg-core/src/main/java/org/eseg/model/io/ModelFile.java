@@ -9,7 +9,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,20 +16,20 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.eseg.model.EsegConfig;
 import org.eseg.model.EsegModel;
 import org.eseg.util.AtomicFiles;
+import org.eseg.util.ZipEntries;
 
 /**
  * A saved ESeg model: one zip file holding {@code config.json} (the architecture) and
  * {@code weights.ndlist} (every parameter and BatchNorm statistic, keyed by {@link ParameterNames}), so
  * that loading needs no other information. Written atomically; a truncated file fails to open with an
- * error naming it, and every entry read is checked against the CRC-32 the zip records for it, so a damaged
- * file is refused naming the file and the entry.
+ * error naming it, and every entry read is checked against the CRC-32 the zip records for it
+ * ({@link ZipEntries}), so a damaged file is refused naming the file and the entry.
  */
 public final class ModelFile {
 
@@ -231,23 +230,6 @@ public final class ModelFile {
         if (e == null) {
             throw new IOException(file + ": not an eseg model file or training checkpoint (no " + entry + ")");
         }
-        byte[] bytes;
-        try (InputStream in = zip.getInputStream(e)) {
-            bytes = in.readAllBytes();
-        } catch (IOException ex) {
-            throw damaged(file, "entry " + entry + " cannot be decompressed: " + ex.getMessage(), ex);
-        }
-        // ZipFile does not check the CRC-32 the zip records for every entry; a flipped bit inside the
-        // weights would otherwise load as a different model without a word.
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
-        if ((e.getSize() >= 0 && e.getSize() != bytes.length) || (e.getCrc() >= 0 && e.getCrc() != crc.getValue())) {
-            throw damaged(file, "checksum mismatch in entry " + entry, null);
-        }
-        return bytes;
-    }
-
-    private static IOException damaged(Path file, String what, Exception cause) {
-        return new IOException(file + ": damaged (" + what + "); restore it from a copy or write it again", cause);
+        return ZipEntries.readChecked(zip, file, e);
     }
 }
