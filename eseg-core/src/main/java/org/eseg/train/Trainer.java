@@ -76,20 +76,13 @@ public final class Trainer {
      * @param listener progress reports
      */
     public Trainer(TrainOptions options, TrainingListener listener) {
-        this(options, RunFolder.Mode.NEW, listener);
+        this(options, RunFolder.Mode.NEW, null, Map.of(), listener);
     }
 
-    private Trainer(TrainOptions options, RunFolder.Mode mode, TrainingListener listener) {
+    private Trainer(TrainOptions options, RunFolder.Mode mode, Path resumeFile, Map<String, ?> overrides,
+            TrainingListener listener) {
         this.options = options;
         this.mode = mode;
-        this.resumeFile = null;
-        this.overrides = Map.of();
-        this.listener = listener == null ? TrainingListener.NONE : listener;
-    }
-
-    private Trainer(TrainOptions options, Path resumeFile, Map<String, ?> overrides, TrainingListener listener) {
-        this.options = options;
-        this.mode = RunFolder.Mode.RESUME;
         this.resumeFile = resumeFile;
         this.overrides = overrides;
         this.listener = listener == null ? TrainingListener.NONE : listener;
@@ -104,7 +97,7 @@ public final class Trainer {
      * @return the trainer
      */
     public static Trainer overwriting(TrainOptions options, TrainingListener listener) {
-        return new Trainer(options, RunFolder.Mode.OVERWRITE, listener);
+        return new Trainer(options, RunFolder.Mode.OVERWRITE, null, Map.of(), listener);
     }
 
     /**
@@ -124,7 +117,7 @@ public final class Trainer {
         TrainState state = Checkpoint.readState(runDir);
         Map<String, ?> given = overrides == null ? Map.of() : overrides;
         TrainOptions o = TrainOptions.fromJson(state.options()).resumedIn(dir, state.step(), given);
-        return new Trainer(o, Checkpoint.resolve(runDir), given, listener);
+        return new Trainer(o, RunFolder.Mode.RESUME, Checkpoint.resolve(runDir), given, listener);
     }
 
     /** Asks the loop to stop after the current step and write a checkpoint. */
