@@ -3,8 +3,11 @@ package org.eseg.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,6 +20,7 @@ import org.eseg.train.TrainOptions;
 import org.eseg.util.ImageSize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -27,6 +31,9 @@ import picocli.CommandLine.Spec;
             "weight decay 5e-5, OHEM, EMA 0.9998, random scale [0.5, 2], crop 512x1024, flip, batch 16.",
             "Writes RUN_DIR/latest.eseg (checkpoint), metrics.jsonl, curves.png and train-options.json.",
             "Ctrl-C writes a checkpoint and exits; --resume RUN_DIR continues exactly where it stopped.",
+            "RUN_DIR is locked (RUN_DIR/.lock) while a run uses it: a second train on it fails at once, naming",
+            "the first; a lock left by a crashed run is reported and taken over. A RUN_DIR that holds a run is",
+            "refused unless --resume or --overwrite is given; a failed run removes the RUN_DIR it created.",
         },
         footer = {"", "Examples:",
             "  eseg train --model eseg-s --dataset cityscapes --data /data/cityscapes --out runs/s",
@@ -43,8 +50,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "JSON or YAML file of options (flags override it).")
     Path config;
 
-    @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue a run from its latest checkpoint.")
+    @Option(names = "--resume", paramLabel = "RUN_DIR",
+            description = {"Continue a run from its latest checkpoint, in RUN_DIR (wherever the run was first "
+                    + "written: a moved or copied run folder continues where it is now). The run keeps its saved "
+                    + "options; only --steps (the new total, not below the run's step), --max-minutes, --threads, "
+                    + "--workers, --devices, --log-every, --checkpoint-every, --eval-every and --eval-limit may be "
+                    + "given with it, any other option is refused. Temporary files a killed run left are removed."})
     Path resume;
+
+    @Option(names = "--overwrite",
+            description = {"Start afresh in an --out folder that holds a run: its train-options.json, latest.eseg, "
+                    + "metrics.jsonl and curves.png are deleted; nothing else in the folder is touched."})
+    boolean overwrite;
 
     @Option(names = "--model", paramLabel = "NAME", description = "Model variant (default eseg-lite-s).")
     String model;
@@ -175,16 +192,14 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         TrainOptions fresh = null;
         if (resume != null) {
-            if (model != null || dataset != null || data != null || out != null || config != null) {
-                throw new IllegalArgumentException(
-                        "--resume continues a run with its saved options; only --steps may be given with it");
-            }
+            checkResumable();
         } else {
             fresh = options();
         }
         PrintWriter out = spec.commandLine().getOut();
         try (ProgressListener progress = new ProgressListener("train", spec.commandLine().getErr())) {
-            Trainer trainer = resume != null ? Trainer.resume(resume, steps, progress) : new Trainer(fresh, progress);
+            Trainer trainer = resume != null ? Trainer.resume(resume, flags(), progress)
+                    : overwrite ? Trainer.overwriting(fresh, progress) : new Trainer(fresh, progress);
             TrainOptions o = trainer.options();
             out.printf(Locale.ROOT, "%s %s on %s %s -> %s%n", resume != null ? "resuming" : "training", o.model(),
                     o.dataset().name().toLowerCase(Locale.ROOT), o.data(), o.out());
@@ -202,11 +217,46 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** With --resume, every other option given must be one a resumed run may change. */
+    private void checkResumable() {
+        List<String> refused = new ArrayList<>();
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            String key = settingOf(o);
+            if (!key.equals("resume") && !TrainOptions.RESUMABLE.contains(key)) {
+                refused.add(o.longestName());
+            }
+        }
+        if (!refused.isEmpty()) {
+            List<String> allowed = spec.options().stream()
+                    .filter(o -> TrainOptions.RESUMABLE.contains(settingOf(o))).map(OptionSpec::longestName).toList();
+            throw new IllegalArgumentException(String.join(", ", refused) + (refused.size() == 1 ? " is" : " are")
+                    + " not accepted with --resume: a resumed run keeps the options saved with it; only "
+                    + String.join(", ", allowed) + " may be given");
+        }
+    }
+
+    /** The training setting an option sets: the field's name, which is the setting's, but for --max-minutes. */
+    private static String settingOf(OptionSpec o) {
+        String field = o.userObject() instanceof Field f ? f.getName() : o.longestName();
+        return field.equals("maxMinutes") ? "timeLimitSeconds" : field;
+    }
+
     private TrainOptions options() throws IOException {
         ObjectNode tree = TrainOptions.defaults();
         if (config != null) {
             TrainOptions.merge(tree, TrainOptions.load(config));
         }
+        TrainOptions.merge(tree, flags());
+        for (String required : new String[] {"dataset", "data", "out"}) {
+            if (tree.get(required) == null || tree.get(required).isNull()) {
+                throw new IllegalArgumentException("--" + required + " is required (or give it in --config)");
+            }
+        }
+        return TrainOptions.fromTree(tree);
+    }
+
+    /** The settings given as flags (null: not given). */
+    private Map<String, Object> flags() {
         Map<String, Object> flags = new LinkedHashMap<>();
         flags.put("model", model);
         flags.put("dataset", dataset);
@@ -258,12 +308,6 @@ final class TrainCommand implements Callable<Integer> {
         if (maxMinutes != null) {
             flags.put("timeLimitSeconds", Math.round(maxMinutes * 60));
         }
-        TrainOptions.merge(tree, flags);
-        for (String required : new String[] {"dataset", "data", "out"}) {
-            if (tree.get(required) == null || tree.get(required).isNull()) {
-                throw new IllegalArgumentException("--" + required + " is required (or give it in --config)");
-            }
-        }
-        return TrainOptions.fromTree(tree);
+        return flags;
     }
 }

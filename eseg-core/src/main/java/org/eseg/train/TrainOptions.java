@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.eseg.data.DatasetKind;
 
 /**
@@ -114,6 +115,14 @@ public record TrainOptions(
             .enable(DeserializationFeature.READ_ENUMS_USING_TO_STRING)
             .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /**
+     * The settings a resumed run may change: the new total of steps, and settings of how the run is carried
+     * out (time limit, threads, loader workers, devices, how often it logs, validates and checkpoints) rather
+     * than what it learns. Everything else is the run's and stays as saved.
+     */
+    public static final Set<String> RESUMABLE = Set.of("steps", "timeLimitSeconds", "threads", "workers", "devices",
+            "logEvery", "checkpointEvery", "evalEvery", "evalLimit");
 
     /**
      * The devices named by {@link #devices()}.
@@ -318,6 +327,35 @@ public record TrainOptions(
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("invalid training options: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /**
+     * The options of a run continued in a folder, possibly moved or copied since it was saved.
+     *
+     * @param runDir the folder the run continues in (becomes {@link #out()})
+     * @param step the step the run is at
+     * @param overrides new values of {@link #RESUMABLE} settings (null values: not given)
+     * @return the options to continue with
+     * @throws IllegalArgumentException naming a setting that cannot change, or a total below {@code step}
+     */
+    public TrainOptions resumedIn(Path runDir, long step, Map<String, ?> overrides) {
+        ObjectNode tree = toTree();
+        for (Map.Entry<String, ?> e : overrides.entrySet()) {
+            if (e.getValue() != null && !RESUMABLE.contains(e.getKey())) {
+                throw new IllegalArgumentException("'" + e.getKey() + "' cannot change when a run is resumed: the "
+                        + "run keeps its saved options; only " + String.join(", ", RESUMABLE.stream().sorted().toList())
+                        + " can");
+            }
+        }
+        merge(tree, overrides);
+        if (overrides.get("steps") != null) {
+            long steps = ((Number) overrides.get("steps")).longValue();
+            require(steps >= step, "cannot continue to a total of " + steps + " steps: the run in " + runDir
+                    + " is already at step " + step);
+            tree.put("epochs", 0);
+        }
+        tree.put("out", runDir.toString());
+        return fromTree(tree);
     }
 
     /**

@@ -28,7 +28,6 @@ import org.eseg.eval.SegmentationMetrics;
 import org.eseg.model.EsegConfig;
 import org.eseg.model.EsegModel;
 import org.eseg.model.EsegVariants;
-import org.eseg.model.backbone.BackboneConfig;
 import org.eseg.model.io.ModelFile;
 import org.eseg.model.layers.BatchNormSpec;
 import org.eseg.model.layers.DropPath;
@@ -44,7 +43,6 @@ import org.eseg.train.parallel.DataParallel;
 import org.eseg.train.schedule.CosineSchedule;
 import org.eseg.util.AtomicFiles;
 import org.eseg.util.LibtorchThreads;
-import org.eseg.util.OutputFolders;
 import org.eseg.util.ResourceUsage;
 
 /**
@@ -61,46 +59,65 @@ public final class Trainer {
     /** The first warm-up step's learning rate, as a fraction of the base rate. */
     private static final double WARMUP_START = 0.1;
 
-    private final TrainOptions options;
-    private final Checkpoint resumeFrom;
+    private final RunFolder.Mode mode;
     private final TrainingListener listener;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
+    /** The settings; a resumed run re-reads them from its checkpoint once it holds the folder's lock. */
+    private TrainOptions options;
+    /** A resumed run's new settings ({@link TrainOptions#RESUMABLE}); empty for a new run. */
+    private final Map<String, ?> overrides;
+    /** The checkpoint a resumed run continues from (null for a new run). */
+    private final Path resumeFile;
 
     /**
-     * Prepares a new run.
+     * Prepares a new run. Its folder must not hold a run already.
      *
      * @param options the settings
      * @param listener progress reports
      */
     public Trainer(TrainOptions options, TrainingListener listener) {
-        this(options, null, listener);
+        this(options, RunFolder.Mode.NEW, null, Map.of(), listener);
     }
 
-    private Trainer(TrainOptions options, Checkpoint resumeFrom, TrainingListener listener) {
+    private Trainer(TrainOptions options, RunFolder.Mode mode, Path resumeFile, Map<String, ?> overrides,
+            TrainingListener listener) {
         this.options = options;
-        this.resumeFrom = resumeFrom;
+        this.mode = mode;
+        this.resumeFile = resumeFile;
+        this.overrides = overrides;
         this.listener = listener == null ? TrainingListener.NONE : listener;
     }
 
     /**
-     * Prepares to continue a run from its latest checkpoint, optionally with a new total step count.
+     * Prepares a new run that replaces a run in its folder: the old run's own files (options, checkpoint,
+     * metrics, curves) are deleted once the folder is locked; other files in the folder are kept.
      *
-     * @param runDir the run folder (or a checkpoint file inside it)
-     * @param newSteps the new total, or null to keep the run's
+     * @param options the settings
+     * @param listener progress reports
+     * @return the trainer
+     */
+    public static Trainer overwriting(TrainOptions options, TrainingListener listener) {
+        return new Trainer(options, RunFolder.Mode.OVERWRITE, null, Map.of(), listener);
+    }
+
+    /**
+     * Prepares to continue a run from its latest checkpoint in the folder given, wherever the run was first
+     * written (a moved or copied run folder continues where it is now).
+     *
+     * @param runDir the run folder, or a checkpoint file (the run continues in the folder holding it)
+     * @param overrides new values of the settings a resumed run may change ({@link TrainOptions#RESUMABLE}),
+     *     e.g. {@code steps}, the new total; null values mean "not given"
      * @param listener progress reports
      * @return the trainer
      * @throws IOException if the checkpoint cannot be read
+     * @throws IllegalArgumentException if a setting cannot change, or the new total is below the run's step
      */
-    public static Trainer resume(Path runDir, Long newSteps, TrainingListener listener) throws IOException {
-        Checkpoint c = Checkpoint.read(runDir);
-        TrainOptions o = TrainOptions.fromJson(c.state().options());
-        if (newSteps != null) {
-            var tree = o.toTree();
-            tree.put("steps", newSteps);
-            tree.put("epochs", 0);
-            o = TrainOptions.fromTree(tree);
-        }
-        return new Trainer(o, c, listener);
+    public static Trainer resume(Path runDir, Map<String, ?> overrides, TrainingListener listener) throws IOException {
+        Path dir = Files.isDirectory(runDir) ? runDir : runDir.toAbsolutePath().getParent();
+        TrainState state = Checkpoint.readState(runDir);
+        Map<String, ?> given = overrides == null ? Map.of() : overrides;
+        TrainOptions o = TrainOptions.fromJson(state.options()).resumedIn(dir, state.step(), given);
+        return new Trainer(o, RunFolder.Mode.RESUME, Checkpoint.resolve(runDir), given, listener);
     }
 
     /** Asks the loop to stop after the current step and write a checkpoint. */
@@ -118,45 +135,156 @@ public final class Trainer {
     }
 
     /**
-     * Runs the loop to the end (or until stopped), writing checkpoints, logs and curves.
+     * Runs the loop to the end (or until stopped), writing checkpoints, logs and curves. The run folder is
+     * locked for the whole run; a run that created its folder and fails before its first checkpoint removes it.
      *
      * @return how it ended
-     * @throws IOException if the run folder cannot be written
+     * @throws IOException if the run folder cannot be written or is in use by another run
+     * @throws IllegalArgumentException if the settings cannot work (checked before the run folder is made), or
+     *     a new run's folder holds a run already
      * @throws TrainingDivergedException if the loss becomes NaN or infinite
      */
     public TrainingResult run() throws IOException {
         Path runDir = Path.of(options.out());
-        if (!Files.isDirectory(Path.of(options.data()))) {
-            // checked before the run folder is made, so that a typo leaves nothing behind
-            throw new IllegalArgumentException("--data " + options.data() + " is not a folder");
-        }
-        LibtorchThreads.set(options.threads());
-        // Before the run folder is made, for the same reason as the data check.
-        List<Device> devices = options.devices() != null
-                ? DataParallel.checkVisible(options.deviceList()) : DataParallel.visibleDevices();
-        OutputFolders.checkWritable(runDir);
-        Engine.getInstance().setRandomSeed((int) options.seed());
-        LoaderState start = resumeFrom == null ? LoaderState.START : resumeFrom.state().loader();
-        try (TrainingData data = TrainingData.open(options, start);
-                NDManager manager = NDManager.newBaseManager(devices.get(0))) {
-            return new Loop(runDir, data, manager, devices).run();
+        CountDownLatch done = new CountDownLatch(1);
+        // Ctrl-C / SIGTERM: finish the step, write a checkpoint, release the run folder, then let the JVM exit.
+        Thread hook = new Thread(() -> {
+            requestStop();
+            try {
+                done.await(10, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "eseg-train-stop");
+        try {
+            List<Device> devices = checkBeforeStart();
+            Runtime.getRuntime().addShutdownHook(hook);
+            try (RunFolder folder = RunFolder.open(runDir, mode, listener)) {
+                try {
+                    Checkpoint resumeFrom = null;
+                    if (mode == RunFolder.Mode.RESUME) {
+                        // Read under the lock: a run that was still going may have written a newer one.
+                        resumeFrom = Checkpoint.read(resumeFile);
+                        TrainOptions saved = TrainOptions.fromJson(resumeFrom.state().options());
+                        options = saved.resumedIn(runDir, resumeFrom.state().step(), overrides);
+                        devices = checkBeforeStart();
+                        if (!samePlace(Path.of(saved.out()), runDir)) {
+                            listener.message("the run was moved or copied from " + saved.out() + "; continuing in "
+                                    + runDir);
+                        }
+                    }
+                    return train(runDir, resumeFrom, devices);
+                } catch (IOException | RuntimeException | Error e) {
+                    try {
+                        folder.removeIfCreated();
+                    } catch (IOException cleanup) {
+                        e.addSuppressed(cleanup);
+                    }
+                    throw e;
+                }
+            }
         } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down
+            }
             listener.finished();
         }
     }
 
-    private EsegConfig modelConfig(TrainingData data) throws IOException {
+    private static boolean samePlace(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+    }
+
+    /**
+     * Everything that can be checked without writing, so that a mistake leaves no run folder behind.
+     *
+     * @return the devices to train on
+     */
+    private List<Device> checkBeforeStart() throws IOException {
+        if (!Files.isDirectory(Path.of(options.data()))) {
+            throw new IllegalArgumentException("--data " + options.data() + " is not a folder");
+        }
+        LibtorchThreads.set(options.threads());
+        List<Device> devices = options.devices() != null
+                ? DataParallel.checkVisible(options.deviceList()) : DataParallel.visibleDevices();
+        EsegConfig variant = EsegVariants.byName(options.model());
+        if (mode != RunFolder.Mode.RESUME && options.backboneWeights() != null) {
+            checkBackboneWeights(variant, Path.of(options.backboneWeights()));
+        }
+        checkBatchNormStatistics(variant, devices.size());
+        return devices;
+    }
+
+    /** Imported weights fit one backbone; a model with another one would silently become a different model. */
+    private void checkBackboneWeights(EsegConfig variant, Path file) throws IOException {
+        BackboneWeightsInfo info = BackboneWeights.readInfo(file);
+        String wanted = variant.backbone().name();
+        if (!info.backbone().equals(wanted)) {
+            List<String> fitting = EsegVariants.names().stream()
+                    .filter(n -> EsegVariants.byName(n).backbone().name().equals(info.backbone())).toList();
+            throw new IllegalArgumentException(file + " holds " + info.backbone() + " weights, but model "
+                    + options.model() + " has the backbone " + wanted + "; "
+                    + (fitting.isEmpty() ? "no ESeg model uses " + info.backbone()
+                            : "models with that backbone: " + String.join(", ", fitting))
+                    + " (import weights for " + wanted + " to train " + options.model() + ")");
+        }
+    }
+
+    /**
+     * BatchNorm in training mode needs more than one value per channel, and the coarsest level (P9, 1/512 of the
+     * crop) has the fewest: per device, images × ceil(H/512) × ceil(W/512). libtorch would fail on one value only at
+     * the first step, with a message that names neither the batch nor the crop.
+     */
+    private void checkBatchNormStatistics(EsegConfig variant, int deviceCount) {
+        long cells = coarsestCells(variant);
+        long perDevice = options.batch() / deviceCount;
+        if (perDevice * cells < 2) {
+            long needed = ceilDiv(2, cells) * deviceCount;
+            throw new IllegalArgumentException("--batch " + options.batch() + " is too small: with "
+                    + (deviceCount > 1 ? perDevice + " image(s) per device on " + deviceCount + " devices" : "1 image")
+                    + " and crop " + options.cropHeight() + "x" + options.cropWidth() + ", BatchNorm at "
+                    + coarsestLevel(variant) + " sees one value per channel, and training needs more; use --batch "
+                    + needed + " or more" + (cells == 1 ? " (or a crop above 512 on a side)" : ""));
+        }
+    }
+
+    private long coarsestCells(EsegConfig variant) {
+        long side = 1L << variant.maxLevel();
+        return ceilDiv(options.cropHeight(), side) * ceilDiv(options.cropWidth(), side);
+    }
+
+    private String coarsestLevel(EsegConfig variant) {
+        long side = 1L << variant.maxLevel();
+        return "level P" + variant.maxLevel() + " (" + ceilDiv(options.cropHeight(), side) + "x"
+                + ceilDiv(options.cropWidth(), side) + ")";
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    private TrainingResult train(Path runDir, Checkpoint resumeFrom, List<Device> devices) throws IOException {
+        Engine.getInstance().setRandomSeed((int) options.seed());
+        LoaderState start = resumeFrom == null ? LoaderState.START : resumeFrom.state().loader();
+        // Data checks that read the dataset belong here, before the first step.
+        try (TrainingData data = TrainingData.open(options, start);
+                NDManager manager = NDManager.newBaseManager(devices.get(0))) {
+            return new Loop(runDir, data, manager, devices, resumeFrom).run();
+        }
+    }
+
+    private EsegConfig modelConfig(TrainingData data, Checkpoint resumeFrom) throws IOException {
         if (resumeFrom != null) {
             return resumeFrom.config();
         }
         EsegConfig c = EsegVariants.byName(options.model()).withClasses(data.train().classes().size());
         if (options.backboneWeights() != null) {
-            // The encoder must match the imported weights, BatchNorm eps included (torchvision: 1e-5).
-            BackboneWeightsInfo info = BackboneWeights.readInfo(Path.of(options.backboneWeights()));
-            if (!info.backbone().equals(c.backbone().name())) {
-                c = c.withBackbone(BackboneConfig.byName(info.backbone()));
-            }
-            c = c.withBatchNorm(info.batchNorm());
+            // The encoder must match the imported weights (checked up front), BatchNorm eps included
+            // (torchvision: 1e-5).
+            c = c.withBatchNorm(BackboneWeights.readInfo(Path.of(options.backboneWeights())).batchNorm());
         }
         if (options.dropPath() != null) {
             c = c.withBackbone(c.backbone().withDropPath(options.dropPath()));
@@ -189,11 +317,12 @@ public final class Trainer {
         /** Replicas on the devices after the first, or null on one device. */
         private DataParallel parallel;
 
-        Loop(Path runDir, TrainingData data, NDManager manager, List<Device> devices) throws IOException {
+        Loop(Path runDir, TrainingData data, NDManager manager, List<Device> devices, Checkpoint resumeFrom)
+                throws IOException {
             this.runDir = runDir;
             this.data = data;
             this.manager = manager;
-            EsegConfig config = modelConfig(data);
+            EsegConfig config = modelConfig(data, resumeFrom);
             Shape initShape = new Shape(1, 3, options.cropHeight(), options.cropWidth());
             model = EsegModel.create(config);
             model.initialize(manager, DataType.FLOAT32, initShape);
@@ -227,14 +356,12 @@ public final class Trainer {
                     : new CrossEntropyLoss();
             totalSteps = options.steps() > 0 ? options.steps() : (long) options.epochs() * data.loader().batchesPerEpoch();
             schedule = new CosineSchedule(options.lr(), totalSteps, Math.min(options.warmupSteps(), totalSteps), WARMUP_START);
-            log = new MetricsLog(runDir.resolve("metrics.jsonl"));
+            log = new MetricsLog(runDir.resolve(RunFolder.METRICS));
             if (resumeFrom != null) {
                 restore(resumeFrom);
                 log.truncateAfter(step);
-            } else {
-                Files.deleteIfExists(log.file());
             }
-            AtomicFiles.writeString(runDir.resolve("train-options.json"), options.toJson());
+            AtomicFiles.writeString(runDir.resolve(RunFolder.OPTIONS), options.toJson());
             if (devices.size() > 1) {
                 // After any restore or initialisation: the replicas start from the master's weights.
                 parallel = DataParallel.create(model, devices, initShape);
@@ -253,20 +380,11 @@ public final class Trainer {
             step = c.state().step();
             lastLoss = c.state().lastLoss();
             bestMiou = c.state().bestMiou();
+            lastCheckpoint = runDir.resolve(Checkpoint.LATEST);
+            lastSavedStep = step;
         }
 
         TrainingResult run() throws IOException {
-            CountDownLatch done = new CountDownLatch(1);
-            // Ctrl-C / SIGTERM: finish the step, write a checkpoint, then let the JVM exit.
-            Thread hook = new Thread(() -> {
-                requestStop();
-                try {
-                    done.await(10, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "eseg-train-stop");
-            Runtime.getRuntime().addShutdownHook(hook);
             try {
                 return loop();
             } finally {
@@ -276,12 +394,6 @@ public final class Trainer {
                 sgd.close();
                 if (ema != null) {
                     ema.close();
-                }
-                done.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // the JVM is already shutting down
                 }
             }
         }
@@ -401,7 +513,7 @@ public final class Trainer {
             line.put("mean_class_accuracy", m.meanClassAccuracy());
             log.append(line);
             listener.validated(step, m);
-            TrainingCurves.write(log.read(), runDir.resolve("curves.png"));
+            TrainingCurves.write(log.read(), runDir.resolve(RunFolder.CURVES));
         }
 
         private void checkpoint() throws IOException {
@@ -421,7 +533,7 @@ public final class Trainer {
             c.write(file);
             lastCheckpoint = file;
             lastSavedStep = step;
-            TrainingCurves.write(log.read(), runDir.resolve("curves.png"));
+            TrainingCurves.write(log.read(), runDir.resolve(RunFolder.CURVES));
             listener.message("checkpoint: " + file + " (step " + step + ")");
         }
     }

@@ -3,15 +3,22 @@ package org.eseg.util;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes files so that a reader never sees half of one: the content goes to a temporary file in the
- * same folder, which is then moved over the target in one rename.
+ * same folder, {@code .NAME.N.tmp}, which is then moved over the target in one rename. The temporary file is
+ * created with the default permissions (the user's umask), so the target gets them too; a process killed
+ * mid-write leaves it behind, and {@link #isTemporaryOf} recognises it for clean-up.
  */
 public final class AtomicFiles {
+
+    private static final String SUFFIX = ".tmp";
 
     private AtomicFiles() {}
 
@@ -37,9 +44,20 @@ public final class AtomicFiles {
     public static void write(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path tmp = null;
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            OutputStream stream = null;
+            while (stream == null) {
+                // Not Files.createTempFile: it makes 0600 files whatever the umask.
+                tmp = dir.resolve(prefix(target.getFileName().toString())
+                        + Long.toUnsignedString(ThreadLocalRandom.current().nextLong()) + SUFFIX);
+                try {
+                    stream = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                } catch (FileAlreadyExistsException e) {
+                    tmp = null;
+                }
+            }
+            try (OutputStream out = stream) {
                 writer.write(out);
             }
             try {
@@ -48,8 +66,26 @@ public final class AtomicFiles {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
-            Files.deleteIfExists(tmp);
+            if (tmp != null) {
+                Files.deleteIfExists(tmp);
+            }
         }
+    }
+
+    private static String prefix(String targetName) {
+        return "." + targetName + ".";
+    }
+
+    /**
+     * Whether a file name is one of {@link #write}'s temporary files for a target name.
+     *
+     * @param fileName a file name in the target's folder
+     * @param targetName the target's file name
+     * @return true for {@code .TARGET.N.tmp}
+     */
+    public static boolean isTemporaryOf(String fileName, String targetName) {
+        String p = prefix(targetName);
+        return fileName.length() > p.length() + SUFFIX.length() && fileName.startsWith(p) && fileName.endsWith(SUFFIX);
     }
 
     /**

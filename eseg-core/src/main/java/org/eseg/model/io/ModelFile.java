@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -26,13 +25,15 @@ import java.util.zip.ZipOutputStream;
 import org.eseg.model.EsegConfig;
 import org.eseg.model.EsegModel;
 import org.eseg.util.AtomicFiles;
+import org.eseg.util.ZipEntries;
 
 /**
  * A saved ESeg model: one zip file holding {@code config.json} (the architecture),
  * {@code weights.ndlist} (every parameter and BatchNorm statistic, keyed by {@link ParameterNames}) and,
  * when known, {@code classes.json} (the class names and palette), so that loading needs no other
- * information. Written atomically; a truncated file fails to open with an
- * error naming it.
+ * information. Written atomically; a truncated file fails to open with an error naming it, and every entry
+ * read is checked against the CRC-32 the zip records for it ({@link ZipEntries}), so a damaged file is
+ * refused naming the file and the entry.
  */
 public final class ModelFile {
 
@@ -269,10 +270,6 @@ public final class ModelFile {
         if (e == null) {
             throw new IOException(file + ": not an eseg model file or training checkpoint (no " + entry + ")");
         }
-        try (InputStream in = zip.getInputStream(e)) {
-            return in.readAllBytes();
-        } catch (IOException ex) {
-            throw new IOException(file + ": entry " + entry + " is corrupt (" + ex.getMessage() + ")", ex);
-        }
+        return ZipEntries.readChecked(zip, file, e);
     }
 }

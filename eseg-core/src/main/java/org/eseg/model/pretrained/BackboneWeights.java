@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -28,6 +27,7 @@ import org.eseg.model.backbone.EfficientNetEncoder;
 import org.eseg.model.io.ModelFile;
 import org.eseg.model.io.ParameterNames;
 import org.eseg.model.layers.BatchNormSpec;
+import org.eseg.util.ZipEntries;
 
 /**
  * Pretrained EfficientNet backbones: imports torchvision or timm {@code .safetensors} weights into our
@@ -258,10 +258,6 @@ public final class BackboneWeights {
         if (e == null) {
             throw new IOException(file + ": not an eseg backbone-weights file (no " + name + ")");
         }
-        try (InputStream in = zip.getInputStream(e)) {
-            return in.readAllBytes();
-        } catch (IOException ex) {
-            throw new IOException(file + ": entry " + name + " is corrupt (" + ex.getMessage() + ")", ex);
-        }
+        return ZipEntries.readChecked(zip, file, e);
     }
 }

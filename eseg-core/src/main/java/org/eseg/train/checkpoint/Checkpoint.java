@@ -122,6 +122,20 @@ public record Checkpoint(
     }
 
     /**
+     * Reads only where a checkpoint's run stands (step, options), without its weights.
+     *
+     * @param path a checkpoint file or run folder
+     * @return the state
+     * @throws IOException if missing, damaged, or not a training checkpoint; the message names the file
+     */
+    public static TrainState readState(Path path) throws IOException {
+        Path file = resolve(path);
+        try (ZipFile zip = open(file)) {
+            return parse(entry(zip, file, STATE), TrainState.class, file);
+        }
+    }
+
+    /**
      * The classes stored with a model or checkpoint file, if any.
      *
      * @param path a checkpoint file or run folder
