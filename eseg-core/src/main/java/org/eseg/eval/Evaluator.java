@@ -7,6 +7,7 @@ import java.util.function.IntConsumer;
 import java.util.function.UnaryOperator;
 import org.eseg.data.Dataset;
 import org.eseg.data.LabeledImage;
+import org.eseg.data.io.ImageTensors;
 import org.eseg.infer.Inference;
 import org.eseg.infer.InferenceOptions;
 import org.eseg.infer.Segmenter;
@@ -83,7 +84,7 @@ public final class Evaluator {
             LabeledImage s = dataset.load(i);
             try (NDManager m = manager.newSubManager()) {
                 // The same path as Segmenter: equal predictions, including ties.
-                NDArray pred = Inference.probabilities(network, Inference.toInput(s.image(), m), options).argMax(1);
+                NDArray pred = Inference.probabilities(network, ImageTensors.input(s.image(), m), options).argMax(1);
                 byte[] bytes = s.mask().labels();
                 int[] labels = new int[bytes.length];
                 for (int j = 0; j < labels.length; j++) {

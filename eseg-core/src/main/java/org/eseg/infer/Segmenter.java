@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.eseg.data.ClassInfo;
 import org.eseg.data.RgbImage;
 import org.eseg.data.io.ImageFiles;
+import org.eseg.data.io.ImageTensors;
 import org.eseg.model.EsegModel;
 import org.eseg.model.io.ModelFile;
 import org.eseg.train.checkpoint.Checkpoint;
@@ -185,7 +186,7 @@ public final class Segmenter implements AutoCloseable {
      */
     public Segmentation segment(RgbImage image, InferenceOptions options) {
         try (NDManager m = manager.newSubManager()) {
-            return Segmentation.fromProbabilities(probabilities(Inference.toInput(image, m), options));
+            return Segmentation.fromProbabilities(probabilities(ImageTensors.input(image, m), options));
         }
     }
 
@@ -218,7 +219,7 @@ public final class Segmenter implements AutoCloseable {
      */
     public float[] probabilities(RgbImage image, InferenceOptions options) {
         try (NDManager m = manager.newSubManager()) {
-            return probabilities(Inference.toInput(image, m), options).toFloatArray();
+            return probabilities(ImageTensors.input(image, m), options).toFloatArray();
         }
     }
 

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.List;
 import org.eseg.data.ClassInfo;
 import org.eseg.data.RgbImage;
+import org.eseg.data.io.ImageTensors;
 import org.eseg.model.EsegModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +39,7 @@ class TestTimeAugmentationTest {
 
     private static float[] plainSoftmax(RgbImage img) {
         try (NDManager m = manager.newSubManager()) {
-            return Inference.logits(model, Inference.toInput(img, m)).softmax(1).toFloatArray();
+            return Inference.logits(model, ImageTensors.input(img, m)).softmax(1).toFloatArray();
         }
     }
 
@@ -113,7 +114,7 @@ class TestTimeAugmentationTest {
     /** One pass by hand: resize, (mirror), run, (mirror back), resize logits back, softmax. */
     private static float[] passProbabilities(RgbImage img, double scale, boolean flip) {
         try (NDManager m = manager.newSubManager()) {
-            NDArray x = Inference.toInput(img, m);
+            NDArray x = ImageTensors.input(img, m);
             x = org.eseg.model.layers.Resize.bilinear(x, InferenceOptions.scaled(img.height(), scale),
                     InferenceOptions.scaled(img.width(), scale));
             NDArray logits = Inference.logits(model, flip ? x.flip(3) : x);

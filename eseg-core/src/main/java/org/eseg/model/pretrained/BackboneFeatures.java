@@ -8,15 +8,15 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.nn.Parameter;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.eseg.image.ImageTensors;
+import org.eseg.data.io.ImageTensors;
 import org.eseg.model.backbone.BackboneConfig;
 import org.eseg.model.backbone.EfficientNetEncoder;
 import org.eseg.model.layers.BatchNormSpec;
+import org.eseg.model.layers.Resize;
 import org.eseg.util.AtomicFiles;
 import org.eseg.util.ImageSize;
 
@@ -39,14 +39,18 @@ public final class BackboneFeatures {
      * @param out the {@code .npz} file (written atomically)
      * @return the shapes written, P1 first
      * @throws IOException if a file cannot be read or written, naming it
+     * @throws org.eseg.data.DataException if the image cannot be read, naming it
      */
     public static List<Shape> extract(BackboneConfig backbone, Path weights, Path image, ImageSize input, Path out)
             throws IOException {
-        BufferedImage img = ImageTensors.read(image);
-        long h = input == null ? img.getHeight() : input.height();
-        long w = input == null ? img.getWidth() : input.width();
         BatchNormSpec bn = weights == null ? BatchNormSpec.EFFICIENTNET : BackboneWeights.readInfo(weights).batchNorm();
         try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = ImageTensors.read(image, m);
+            long h = input == null ? x.getShape().get(2) : input.height();
+            long w = input == null ? x.getShape().get(3) : input.width();
+            if (h != x.getShape().get(2) || w != x.getShape().get(3)) {
+                x = Resize.bilinear(x, h, w);
+            }
             EfficientNetEncoder encoder = new EfficientNetEncoder(backbone, bn, EfficientNetEncoder.MAX_ENCODER_LEVEL);
             encoder.setInitializer(new XavierInitializer(
                     XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2), Parameter.Type.WEIGHT);
@@ -54,7 +58,6 @@ public final class BackboneFeatures {
             if (weights != null) {
                 BackboneWeights.loadInto(encoder, weights);
             }
-            NDArray x = ImageTensors.normalised(ImageTensors.toTensor(img, m), h, w);
             NDList levels = run(encoder, x);
             AtomicFiles.write(out, o -> levels.encode(o, NDList.Encoding.NPZ));
             List<Shape> shapes = new ArrayList<>();
