@@ -14,7 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -34,6 +37,25 @@ public final class ImageFiles {
 
     static {
         ImageIO.setUseCache(false); // decode in memory; no temp files per image
+    }
+
+    /**
+     * Image files under a folder and its subfolders, sorted by path. Hidden files (a name starting with a dot, such
+     * as temporary files or macOS metadata) are left out.
+     *
+     * @param dir the folder
+     * @param suffixes the file-name endings that mark an image, lower case (e.g. {@code .png})
+     * @param keep which of the files to list (for example: not those under an output folder)
+     * @return the images
+     * @throws IOException if the folder cannot be walked
+     */
+    public static List<Path> list(Path dir, List<String> suffixes, Predicate<Path> keep) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).filter(keep).filter(p -> {
+                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                return !n.startsWith(".") && suffixes.stream().anyMatch(n::endsWith);
+            }).sorted().toList();
+        }
     }
 
     /**
