@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
@@ -18,9 +15,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.eseg.data.io.ImageFiles;
-import org.eseg.model.EsegModel;
-import org.eseg.model.EsegVariants;
-import org.eseg.model.io.ModelFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,12 +32,7 @@ class PredictReliabilityTest {
 
     @BeforeAll
     static void saveModel() throws Exception {
-        model = shared.resolve("lite.eseg");
-        try (NDManager m = NDManager.newBaseManager()) {
-            EsegModel eseg = EsegModel.create(EsegVariants.byName("eseg-lite-s").withClasses(3));
-            eseg.initialize(m, DataType.FLOAT32, new Shape(1, 3, 64, 64));
-            ModelFile.save(eseg, model);
-        }
+        model = TestModels.liteS(shared.resolve("lite.eseg"), 3, m -> {});
     }
 
     /** Writes a random image of its own size, so that each output can be traced back to its input. */
