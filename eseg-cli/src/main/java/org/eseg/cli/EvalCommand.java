@@ -1,6 +1,5 @@
 package org.eseg.cli;
 
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -120,15 +119,14 @@ final class EvalCommand implements Callable<Integer> {
         List<String> names = dataset.classes().names();
         int n = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
         Evaluator.Evaluation ev;
-        try (Segmenter segmenter = engine.open(checkpoint);
-                NDManager manager = NDManager.newBaseManager()) {
+        try (Segmenter segmenter = engine.open(checkpoint)) {
             if (!segmenter.classes().names().equals(names)
                     && segmenter.classes().size() == names.size()) {
                 err.println("eseg eval: warning: the checkpoint's class names differ from the dataset's; "
                         + "scoring by index and reporting the dataset's names");
             }
             try (ProgressBars.Bar bar = ProgressBars.start("eval", n, err)) {
-                ev = Evaluator.evaluate(segmenter, dataset, n, options, skipBad, manager, bar::stepTo);
+                ev = Evaluator.evaluate(segmenter, dataset, n, options, skipBad, bar::stepTo);
             }
         }
         if (!ev.skipped().isEmpty()) {

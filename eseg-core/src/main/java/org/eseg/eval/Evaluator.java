@@ -1,21 +1,16 @@
 package org.eseg.eval;
 
 import ai.djl.engine.EngineException;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import java.util.function.UnaryOperator;
 import org.eseg.data.DataException;
 import org.eseg.data.DataProblem;
 import org.eseg.data.Dataset;
 import org.eseg.data.LabeledImage;
-import org.eseg.data.io.ImageTensors;
-import org.eseg.infer.Inference;
 import org.eseg.infer.InferenceOptions;
 import org.eseg.infer.PredictionWriter;
 import org.eseg.infer.Segmenter;
@@ -58,8 +53,10 @@ public final class Evaluator {
      */
     public static ConfusionMatrix evaluate(EsegModel model, Dataset dataset, int limit, InferenceOptions options,
             NDManager manager, IntConsumer progress) {
-        return evaluate(images -> Inference.logits(model, images), model.config().numClasses(), dataset, limit,
-                options, manager, progress);
+        checkClasses(model.config().numClasses(), dataset);
+        try (Segmenter segmenter = Segmenter.of(model, dataset.classes(), manager)) {
+            return evaluate(segmenter, dataset, limit, options, progress, null);
+        }
     }
 
     /**
@@ -82,40 +79,37 @@ public final class Evaluator {
      * @param limit evaluate at most this many images (0: all)
      * @param options scales, flip and window
      * @param skipBad leave out pairs that cannot be read or segmented instead of failing
-     * @param manager parent of the per-image managers
      * @param progress called with the number of images done so far (may be null)
      * @return the confusion matrix and the pairs left out
      * @throws DataException naming the first pair that cannot be read or segmented, unless {@code skipBad}
      */
     public static Evaluation evaluate(Segmenter segmenter, Dataset dataset, int limit, InferenceOptions options,
-            boolean skipBad, NDManager manager, IntConsumer progress) {
+            boolean skipBad, IntConsumer progress) {
+        checkClasses(segmenter.classes().size(), dataset);
         List<DataProblem> skipped = new ArrayList<>();
-        ConfusionMatrix cm = evaluate(segmenter::logits, segmenter.classes().size(), dataset, limit, options, manager,
-                progress, skipBad ? skipped::add : null);
+        ConfusionMatrix cm = evaluate(segmenter, dataset, limit, options, progress, skipBad ? skipped::add : null);
         int n = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
         return new Evaluation(cm, n - skipped.size(), List.copyOf(skipped));
     }
 
-    private static ConfusionMatrix evaluate(UnaryOperator<NDArray> network, int modelClasses, Dataset dataset,
-            int limit, InferenceOptions options, NDManager manager, IntConsumer progress) {
-        return evaluate(network, modelClasses, dataset, limit, options, manager, progress, null);
+    private static void checkClasses(int modelClasses, Dataset dataset) {
+        if (modelClasses != dataset.classes().size()) {
+            throw new IllegalArgumentException("the model predicts " + modelClasses
+                    + " classes, the dataset " + dataset.name() + " has " + dataset.classes().size());
+        }
     }
 
     /** With {@code skip} null a bad pair fails the evaluation; otherwise it is passed to {@code skip}. */
-    private static ConfusionMatrix evaluate(UnaryOperator<NDArray> network, int modelClasses, Dataset dataset,
-            int limit, InferenceOptions options, NDManager manager, IntConsumer progress,
-            Consumer<DataProblem> skip) {
-        int classes = dataset.classes().size();
-        if (modelClasses != classes) {
-            throw new IllegalArgumentException("the model predicts " + modelClasses
-                    + " classes, the dataset " + dataset.name() + " has " + classes);
-        }
-        ConfusionMatrix cm = new ConfusionMatrix(classes);
+    private static ConfusionMatrix evaluate(Segmenter segmenter, Dataset dataset, int limit,
+            InferenceOptions options, IntConsumer progress, Consumer<DataProblem> skip) {
+        ConfusionMatrix cm = new ConfusionMatrix(dataset.classes().size());
         int n = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
         for (int i = 0; i < n; i++) {
             Path image = dataset.samples().get(i).image();
             try {
-                evaluateOne(network, dataset, i, options, manager, cm);
+                LabeledImage s = dataset.load(i);
+                // The predictions of Segmenter, as predict writes them.
+                cm.update(unsigned(s.mask().labels()), unsigned(segmenter.segment(s.image(), options).labels()));
             } catch (DataException e) {
                 if (skip == null) {
                     throw e;
@@ -135,18 +129,11 @@ public final class Evaluator {
         return cm;
     }
 
-    private static void evaluateOne(UnaryOperator<NDArray> network, Dataset dataset, int index,
-            InferenceOptions options, NDManager manager, ConfusionMatrix cm) {
-        LabeledImage s = dataset.load(index);
-        try (NDManager m = manager.newSubManager()) {
-            // The same path as Segmenter: equal predictions, including ties.
-            NDArray pred = Inference.probabilities(network, ImageTensors.input(s.image(), m), options).argMax(1);
-            byte[] bytes = s.mask().labels();
-            int[] labels = new int[bytes.length];
-            for (int j = 0; j < labels.length; j++) {
-                labels[j] = bytes[j] & 0xFF;
-            }
-            cm.update(labels, pred.toType(DataType.INT32, false).toIntArray());
+    private static int[] unsigned(byte[] bytes) {
+        int[] out = new int[bytes.length];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = bytes[j] & 0xFF;
         }
+        return out;
     }
 }

@@ -185,6 +185,10 @@ public final class Segmenter implements AutoCloseable {
      * @return labels and confidences (averaged probabilities) at the image's size
      */
     public Segmentation segment(RgbImage image, InferenceOptions options) {
+        if (StreamingSlide.applies(options)) {
+            // Window by window: a large image never becomes one input, logit or probability tensor.
+            return StreamingSlide.segment(this::logits, image, options.window(), manager);
+        }
         try (NDManager m = manager.newSubManager()) {
             return Segmentation.fromProbabilities(probabilities(ImageTensors.input(image, m), options));
         }

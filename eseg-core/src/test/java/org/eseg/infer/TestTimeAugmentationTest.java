@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -159,6 +160,22 @@ class TestTimeAugmentationTest {
         Segmentation s = segmenter.segment(img, slide);
         assertEquals(24, s.height());
         assertEquals(40, s.width());
+    }
+
+    @Test
+    void windowByWindowSegmentationEqualsTheWholeImageSlidingPath() {
+        // Bands of windows at rows 0, 8, 16, 24, 32, 34: the one-window-tall buffer is reused several times.
+        RgbImage img = TestSegmenters.image(50, 53, 7);
+        SlidingWindow window = new SlidingWindow(16, 24, 8, 17);
+        InferenceOptions slide = InferenceOptions.DEFAULT.withWindow(window);
+        assertTrue(StreamingSlide.applies(slide));
+        Segmentation streamed = segmenter.segment(img, slide);
+        Segmentation whole = Segmentation.fromProbabilities(segmenter.probabilities(img, slide), CLASSES, 50, 53);
+        assertArrayEquals(whole.labels(), streamed.labels());
+        assertArrayEquals(whole.confidence(), streamed.confidence(), 1e-5f);
+        byte[] labels = streamed.labels();
+        assertTrue(java.util.stream.IntStream.range(0, labels.length).map(i -> labels[i]).distinct().count() > 1,
+                "more than one class predicted: the comparison means something");
     }
 
     @Test
