@@ -11,9 +11,11 @@ import java.util.concurrent.Callable;
 import org.eseg.data.DataProblem;
 import org.eseg.data.DatasetKind;
 import org.eseg.data.PairedDataset;
+import org.eseg.data.io.PixelLimit;
 import org.eseg.data.stats.DatasetReport;
 import org.eseg.data.stats.DatasetStats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -50,6 +52,9 @@ final class DatasetStatsCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Decoding threads (default: all processors).")
     Integer threads;
 
+    @Mixin
+    PixelLimitMixin pixels;
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isDirectory(data)) {
@@ -57,7 +62,10 @@ final class DatasetStatsCommand implements Callable<Integer> {
         }
         PairedDataset ds = kind.open(data, split, classes, true);
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        DatasetReport r = DatasetStats.compute(ds, n);
+        DatasetReport r;
+        try (PixelLimit.Restore pixelLimit = pixels.apply()) {
+            r = DatasetStats.compute(ds, n);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(toJson(r)));

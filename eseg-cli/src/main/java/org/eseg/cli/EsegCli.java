@@ -58,6 +58,7 @@ public final class EsegCli {
     public static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new EsegCli());
         cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setExecutionStrategy(ErrorHandler.strategy());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
     }

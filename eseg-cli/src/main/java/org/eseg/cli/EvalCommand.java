@@ -1,6 +1,5 @@
 package org.eseg.cli;
 
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -10,9 +9,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.eseg.data.DataException;
+import org.eseg.data.DataProblem;
 import org.eseg.data.Dataset;
 import org.eseg.data.DatasetKind;
 import org.eseg.data.folder.FolderDataset;
+import org.eseg.data.io.PixelLimit;
 import org.eseg.eval.ConfusionHeatMap;
 import org.eseg.eval.ConfusionMatrix;
 import org.eseg.eval.Evaluator;
@@ -21,7 +23,7 @@ import org.eseg.eval.SegmentationMetrics;
 import org.eseg.infer.InferenceOptions;
 import org.eseg.infer.Segmenter;
 import org.eseg.util.AtomicFiles;
-import org.eseg.util.OutputFolders;
+import org.eseg.util.CreatedFolders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -72,7 +74,8 @@ final class EvalCommand implements Callable<Integer> {
             description = "Evaluate only the first N images (default 0: all).")
     int limit;
 
-    @Option(names = "--skip-bad", description = "Leave out image/mask pairs with listing problems (counted).")
+    @Option(names = "--skip-bad", description = {"Leave out image/mask pairs with listing problems, files that cannot",
+        "be read (damaged, above --max-pixels) and images that do not fit in memory; counted and named."})
     boolean skipBad;
 
     @Option(names = "--json", description = "Print one JSON object as the last line.")
@@ -84,7 +87,11 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     InferenceOptionsMixin inference;
 
+    @Mixin
+    PixelLimitMixin pixels;
+
     @Override
+    @SuppressWarnings("try") // the resources' work is their closing
     public Integer call() throws IOException {
         InferenceOptions options = inference.get(List.of(1.0));
         if (limit < 0) {
@@ -93,7 +100,12 @@ final class EvalCommand implements Callable<Integer> {
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException("--data " + data + " is not a folder");
         }
-        OutputFolders.checkWritable(out);
+        try (PixelLimit.Restore pixelLimit = pixels.apply(); CreatedFolders created = CreatedFolders.forOutput(out)) {
+            return evaluate(options);
+        }
+    }
+
+    private int evaluate(InferenceOptions options) throws IOException {
         String s = split != null ? split : defaultSplit();
         Dataset dataset = kind.open(data, s, classesFile, skipBad);
         if (dataset.size() == 0) {
@@ -106,21 +118,29 @@ final class EvalCommand implements Callable<Integer> {
         }
         List<String> names = dataset.classes().names();
         int n = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
-        ConfusionMatrix cm;
-        try (Segmenter segmenter = engine.open(checkpoint);
-                NDManager manager = NDManager.newBaseManager()) {
+        Evaluator.Evaluation ev;
+        try (Segmenter segmenter = engine.open(checkpoint)) {
             if (!segmenter.classes().names().equals(names)
                     && segmenter.classes().size() == names.size()) {
                 err.println("eseg eval: warning: the checkpoint's class names differ from the dataset's; "
                         + "scoring by index and reporting the dataset's names");
             }
             try (ProgressBars.Bar bar = ProgressBars.start("eval", n, err)) {
-                cm = Evaluator.evaluate(segmenter, dataset, n, options, manager, bar::stepTo);
+                ev = Evaluator.evaluate(segmenter, dataset, n, options, skipBad, bar::stepTo);
             }
         }
+        if (!ev.skipped().isEmpty()) {
+            err.println("eseg eval: skipped " + ev.skipped().size() + " of " + n + " images that could not be read "
+                    + "or segmented: " + String.join("; ", ev.skipped().stream().map(DataProblem::toString).toList()));
+        }
+        if (ev.images() == 0) {
+            throw new DataException(data, "no image of " + dataset.name() + " could be evaluated");
+        }
+        ConfusionMatrix cm = ev.confusion();
         SegmentationMetrics m = cm.metrics();
         String table = MetricsTable.format(m, names);
-        Map<String, Object> summary = summary(m, names, n, s, options);
+        Map<String, Object> summary = summary(m, names, ev.images(), s, options);
+        summary.put("skipped", ev.skipped().size());
         String jsonLine = Json.line(summary);
         AtomicFiles.writeString(out.resolve("metrics.txt"), table);
         AtomicFiles.writeString(out.resolve("metrics.json"), jsonLine + "\n");
@@ -128,7 +148,7 @@ final class EvalCommand implements Callable<Integer> {
         ConfusionHeatMap.writePng(out.resolve("confusion.png"), cm, names);
         stdout.print(table);
         stdout.printf(Locale.ROOT, "evaluated %d images (%s, runtime %s); wrote metrics and the confusion matrix to %s%n",
-                n, InferenceOptionsMixin.describe(options), engine.runtime, out);
+                ev.images(), InferenceOptionsMixin.describe(options), engine.runtime, out);
         if (json) {
             stdout.println(jsonLine);
         }

@@ -3,13 +3,13 @@ package org.eseg.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.eseg.image.ImageTensors;
+import org.eseg.data.io.ImageTensors;
 import org.eseg.model.backbone.BackboneConfig;
+import org.eseg.model.layers.Resize;
 import org.eseg.model.pretrained.BackboneFeatures;
 import org.eseg.util.ImageSize;
 import picocli.CommandLine.Command;
@@ -56,12 +56,12 @@ final class FeaturesCommand implements Callable<Integer> {
         if (weights == null) {
             spec.commandLine().getErr().println("eseg features: no --weights, using random weights");
         }
-        BufferedImage img = ImageTensors.read(image);
         List<Shape> shapes;
         try (NDManager m = NDManager.newBaseManager()) {
-            long h = input == null ? img.getHeight() : input.height();
-            long w = input == null ? img.getWidth() : input.width();
-            NDArray x = ImageTensors.normalised(ImageTensors.toTensor(img, m), h, w);
+            NDArray x = ImageTensors.read(image, m);
+            if (input != null) {
+                x = Resize.bilinear(x, input.height(), input.width());
+            }
             shapes = BackboneFeatures.extract(config, weights, x, out);
         }
         for (int i = 0; i < shapes.size(); i++) {

@@ -6,10 +6,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.eseg.data.io.PixelLimit;
 import org.eseg.infer.InferenceOptions;
 import org.eseg.infer.PredictionWriter;
 import org.eseg.infer.Segmenter;
-import org.eseg.util.OutputFolders;
+import org.eseg.util.CreatedFolders;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,13 +21,19 @@ import picocli.CommandLine.Spec;
 /** {@code eseg predict}: label PNGs, colour masks and overlays for image files and folders. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Segment images. For each input writes <stem>_labels.png (class indices), <stem>_color.png",
+            "Segment images. For each input writes <name>_labels.png (class indices), <name>_color.png",
             "(the dataset's palette; Cityscapes' standard colours for Cityscapes classes) and, with --overlay,",
-            "<stem>_overlay.png. Unreadable images are named and skipped; the exit code is then 1.",
+            "<name>_overlay.png. Folders are searched recursively and their subfolders mirrored under --out",
+            "(IN/x/a.png gives OUT/x/a_labels.png; inputs from different folders keep those folders, relative to",
+            "the deepest folder holding them all). <name> is the file name without its extension, or with it when",
+            "another input in the same folder has the same stem (a.png and a.jpg give a.png_labels.png and",
+            "a.jpg_labels.png), so no output is written over another. Unreadable images and images above",
+            "--max-pixels are named and skipped; the exit code is then 1.",
         },
         footer = {"", "Examples:",
             "  eseg predict --checkpoint runs/city street.png --out preds --overlay",
             "  eseg predict --checkpoint runs/city/latest.eseg photos/ --out preds --alpha 0.6",
+            "  eseg predict --checkpoint runs/city data/cityscapes/leftImg8bit/val --out preds/val",
             "  eseg predict --checkpoint runs/city street.png --out preds --scales 0.5,1.0,2.0 --flip"})
 final class PredictCommand implements Callable<Integer> {
 
@@ -37,7 +44,8 @@ final class PredictCommand implements Callable<Integer> {
             description = "Model file, checkpoint, or run folder (its latest checkpoint, EMA weights).")
     Path checkpoint;
 
-    @Parameters(arity = "1..*", paramLabel = "INPUT", description = "Image files or folders of images.")
+    @Parameters(arity = "1..*", paramLabel = "INPUT",
+            description = "Image files, or folders of images (.png, .jpg, .jpeg, .bmp, .gif; subfolders too).")
     List<Path> inputs;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder.")
@@ -56,26 +64,36 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     InferenceOptionsMixin inference;
 
+    @Mixin
+    PixelLimitMixin pixels;
+
     @Override
+    @SuppressWarnings("try") // the resources' work is their closing
     public Integer call() throws IOException {
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException("--alpha must be in [0, 1], got " + alpha);
         }
         InferenceOptions options = inference.get(List.of(1.0));
-        OutputFolders.checkWritable(out);
-        List<Path> files = PredictionWriter.expand(inputs);
+        try (PixelLimit.Restore pixelLimit = pixels.apply(); CreatedFolders created = CreatedFolders.forOutput(out)) {
+            List<PredictionWriter.Input> images = PredictionWriter.plan(inputs, out);
+            return predict(images, options);
+        }
+    }
+
+    private int predict(List<PredictionWriter.Input> images, InferenceOptions options) throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (Segmenter segmenter = engine.open(checkpoint)) {
             PredictionWriter writer = new PredictionWriter(segmenter, options, out, overlay ? alpha : null);
             PredictionWriter.Report r;
-            try (ProgressBars.Bar bar = ProgressBars.start("predict", files.size(), err)) {
-                r = writer.write(files, bar::stepTo);
+            try (ProgressBars.Bar bar = ProgressBars.start("predict", images.size(), err)) {
+                r = writer.run(images, bar::stepTo);
             }
             for (PredictionWriter.Failure f : r.failures()) {
                 err.println("eseg predict: cannot process " + f.file() + ": " + f.message());
             }
-            stdout.printf(Locale.ROOT, "wrote predictions for %d of %d images to %s%n", r.written(), files.size(), out);
+            stdout.printf(Locale.ROOT, "wrote predictions for %d of %d images to %s%n", r.written(), images.size(),
+                    out);
             stdout.flush();
             err.flush();
             return r.failures().isEmpty() ? 0 : 1;

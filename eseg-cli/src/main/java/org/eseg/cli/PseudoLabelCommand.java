@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.eseg.data.io.PixelLimit;
 import org.eseg.infer.InferenceOptions;
 import org.eseg.infer.PredictionWriter;
 import org.eseg.infer.PseudoLabeler;
@@ -62,6 +63,9 @@ final class PseudoLabelCommand implements Callable<Integer> {
     @Mixin
     InferenceOptionsMixin inference;
 
+    @Mixin
+    PixelLimitMixin pixels;
+
     @Override
     public Integer call() throws IOException {
         InferenceOptions options = inference.get(TEACHER_SCALES);
@@ -72,7 +76,7 @@ final class PseudoLabelCommand implements Callable<Integer> {
         List<Path> files = PseudoLabeler.listImages(images);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Segmenter teacher = engine.open(checkpoint)) {
+        try (PixelLimit.Restore pixelLimit = pixels.apply(); Segmenter teacher = engine.open(checkpoint)) {
             PseudoLabeler labeler = new PseudoLabeler(teacher, options, threshold, out);
             PseudoLabeler.Summary s;
             try (ProgressBars.Bar bar = ProgressBars.start("pseudo-label", files.size(), err)) {

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,9 +19,6 @@ import javax.imageio.ImageIO;
 import org.eseg.data.DatasetKind;
 import org.eseg.data.PairedDataset;
 import org.eseg.data.io.ImageFiles;
-import org.eseg.model.EsegModel;
-import org.eseg.model.EsegVariants;
-import org.eseg.model.io.ModelFile;
 import org.eseg.model.io.ParameterNames;
 import org.eseg.util.NoGrad;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,17 +42,13 @@ class EvalPredictCommandsTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        model = shared.resolve("model.eseg");
-        try (NDManager m = NDManager.newBaseManager()) {
-            EsegModel eseg = EsegModel.create(EsegVariants.byName("eseg-lite-s").withClasses(3));
-            eseg.initialize(m, DataType.FLOAT32, new Shape(1, 3, 64, 64));
+        model = TestModels.liteS(shared.resolve("model.eseg"), 3, eseg -> {
             String bias = ParameterNames.of(eseg).keySet().stream()
                     .filter(k -> k.contains("classifier") && k.endsWith("bias")).findFirst().orElseThrow();
             try (NoGrad g = NoGrad.enter()) {
                 ParameterNames.of(eseg).get(bias).getArray().set(new NDIndex("2"), -1e4f);
             }
-            ModelFile.save(eseg, model);
-        }
+        });
         data = shared.resolve("data");
         Files.createDirectories(data.resolve("images"));
         Files.createDirectories(data.resolve("masks"));

@@ -1,14 +1,18 @@
 package org.eseg.eval;
 
-import ai.djl.ndarray.NDArray;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
-import java.util.function.UnaryOperator;
+import org.eseg.data.DataException;
+import org.eseg.data.DataProblem;
 import org.eseg.data.Dataset;
 import org.eseg.data.LabeledImage;
-import org.eseg.infer.Inference;
 import org.eseg.infer.InferenceOptions;
+import org.eseg.infer.PredictionWriter;
 import org.eseg.infer.Segmenter;
 import org.eseg.model.EsegModel;
 
@@ -49,52 +53,87 @@ public final class Evaluator {
      */
     public static ConfusionMatrix evaluate(EsegModel model, Dataset dataset, int limit, InferenceOptions options,
             NDManager manager, IntConsumer progress) {
-        return evaluate(images -> Inference.logits(model, images), model.config().numClasses(), dataset, limit,
-                options, manager, progress);
+        checkClasses(model.config().numClasses(), dataset);
+        try (Segmenter segmenter = Segmenter.of(model, dataset.classes(), manager)) {
+            return evaluate(segmenter, dataset, limit, options, progress, null);
+        }
     }
 
     /**
+     * What an evaluation saw.
+     *
+     * @param confusion the confusion matrix of the images evaluated
+     * @param images how many images were evaluated
+     * @param skipped the images left out, each with the reason
+     */
+    public record Evaluation(ConfusionMatrix confusion, int images, List<DataProblem> skipped) {}
+
+    /**
      * Runs a segmenter (on whichever runtime it was opened with) over a dataset; see
-     * {@link #evaluate(EsegModel, Dataset, int, InferenceOptions, NDManager, IntConsumer)}.
+     * {@link #evaluate(EsegModel, Dataset, int, InferenceOptions, NDManager, IntConsumer)}. A pair that cannot be
+     * read (damaged, above the pixel limit) or segmented (out of memory) stops the evaluation naming the file, or
+     * with {@code skipBad} is left out and reported.
      *
      * @param segmenter the segmenter (its class count must equal the dataset's)
      * @param dataset the images and masks
      * @param limit evaluate at most this many images (0: all)
      * @param options scales, flip and window
-     * @param manager parent of the per-image managers
+     * @param skipBad leave out pairs that cannot be read or segmented instead of failing
      * @param progress called with the number of images done so far (may be null)
-     * @return the confusion matrix
+     * @return the confusion matrix and the pairs left out
+     * @throws DataException naming the first pair that cannot be read or segmented, unless {@code skipBad}
      */
-    public static ConfusionMatrix evaluate(Segmenter segmenter, Dataset dataset, int limit, InferenceOptions options,
-            NDManager manager, IntConsumer progress) {
-        return evaluate(segmenter::logits, segmenter.classes().size(), dataset, limit, options, manager, progress);
+    public static Evaluation evaluate(Segmenter segmenter, Dataset dataset, int limit, InferenceOptions options,
+            boolean skipBad, IntConsumer progress) {
+        checkClasses(segmenter.classes().size(), dataset);
+        List<DataProblem> skipped = new ArrayList<>();
+        ConfusionMatrix cm = evaluate(segmenter, dataset, limit, options, progress, skipBad ? skipped::add : null);
+        int n = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
+        return new Evaluation(cm, n - skipped.size(), List.copyOf(skipped));
     }
 
-    private static ConfusionMatrix evaluate(UnaryOperator<NDArray> network, int modelClasses, Dataset dataset,
-            int limit, InferenceOptions options, NDManager manager, IntConsumer progress) {
-        int classes = dataset.classes().size();
-        if (modelClasses != classes) {
+    private static void checkClasses(int modelClasses, Dataset dataset) {
+        if (modelClasses != dataset.classes().size()) {
             throw new IllegalArgumentException("the model predicts " + modelClasses
-                    + " classes, the dataset " + dataset.name() + " has " + classes);
+                    + " classes, the dataset " + dataset.name() + " has " + dataset.classes().size());
         }
-        ConfusionMatrix cm = new ConfusionMatrix(classes);
+    }
+
+    /** With {@code skip} null a bad pair fails the evaluation; otherwise it is passed to {@code skip}. */
+    private static ConfusionMatrix evaluate(Segmenter segmenter, Dataset dataset, int limit,
+            InferenceOptions options, IntConsumer progress, Consumer<DataProblem> skip) {
+        ConfusionMatrix cm = new ConfusionMatrix(dataset.classes().size());
         int n = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
         for (int i = 0; i < n; i++) {
-            LabeledImage s = dataset.load(i);
-            try (NDManager m = manager.newSubManager()) {
-                // The same path as Segmenter: equal predictions, including ties.
-                NDArray pred = Inference.probabilities(network, Inference.toInput(s.image(), m), options).argMax(1);
-                byte[] bytes = s.mask().labels();
-                int[] labels = new int[bytes.length];
-                for (int j = 0; j < labels.length; j++) {
-                    labels[j] = bytes[j] & 0xFF;
+            Path image = dataset.samples().get(i).image();
+            try {
+                LabeledImage s = dataset.load(i);
+                // The predictions of Segmenter, as predict writes them.
+                cm.update(unsigned(s.mask().labels()), unsigned(segmenter.segment(s.image(), options).labels()));
+            } catch (DataException e) {
+                if (skip == null) {
+                    throw e;
                 }
-                cm.update(labels, pred.toType(DataType.INT32, false).toIntArray());
+                skip.accept(DataProblem.of(e, image));
+            } catch (OutOfMemoryError | EngineException e) {
+                String why = PredictionWriter.Failure.of(image, e).message();
+                if (skip == null) {
+                    throw new DataException(image, why);
+                }
+                skip.accept(new DataProblem(image, why));
             }
             if (progress != null) {
                 progress.accept(i + 1);
             }
         }
         return cm;
+    }
+
+    private static int[] unsigned(byte[] bytes) {
+        int[] out = new int[bytes.length];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = bytes[j] & 0xFF;
+        }
+        return out;
     }
 }

@@ -7,8 +7,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.function.UnaryOperator;
-import org.eseg.data.RgbImage;
-import org.eseg.data.transform.Normalization;
 import org.eseg.model.EsegModel;
 import org.eseg.model.layers.Resize;
 import org.eseg.util.NoGrad;
@@ -121,16 +119,5 @@ public final class Inference {
             }
         }
         return sum.div(count);
-    }
-
-    /**
-     * An image as a normalised (1, 3, H, W) array.
-     *
-     * @param image RGB in [0, 255]
-     * @param manager owns the array
-     * @return the array
-     */
-    public static NDArray toInput(RgbImage image, NDManager manager) {
-        return manager.create(Normalization.normalize(image), new Shape(1, 3, image.height(), image.width()));
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.eseg.data.ClassInfo;
 import org.eseg.data.RgbImage;
 import org.eseg.data.io.ImageFiles;
+import org.eseg.data.io.ImageTensors;
 import org.eseg.infer.runtime.RuntimeKind;
 import org.eseg.infer.runtime.RuntimeOptions;
 import org.eseg.infer.runtime.Runtimes;
@@ -188,8 +189,12 @@ public final class Segmenter implements AutoCloseable {
      * @return labels and confidences (averaged probabilities) at the image's size
      */
     public Segmentation segment(RgbImage image, InferenceOptions options) {
+        if (StreamingSlide.applies(options)) {
+            // Window by window: a large image never becomes one input, logit or probability tensor.
+            return StreamingSlide.segment(this::logits, image, options.window(), manager);
+        }
         try (NDManager m = manager.newSubManager()) {
-            return Segmentation.fromProbabilities(probabilities(Inference.toInput(image, m), options));
+            return Segmentation.fromProbabilities(probabilities(ImageTensors.input(image, m), options));
         }
     }
 
@@ -222,7 +227,7 @@ public final class Segmenter implements AutoCloseable {
      */
     public float[] probabilities(RgbImage image, InferenceOptions options) {
         try (NDManager m = manager.newSubManager()) {
-            return probabilities(Inference.toInput(image, m), options).toFloatArray();
+            return probabilities(ImageTensors.input(image, m), options).toFloatArray();
         }
     }
 

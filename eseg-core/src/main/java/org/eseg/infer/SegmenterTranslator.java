@@ -10,6 +10,7 @@ import ai.djl.translate.TranslatorContext;
 import java.awt.image.BufferedImage;
 import org.eseg.data.RgbImage;
 import org.eseg.data.io.ImageFiles;
+import org.eseg.data.io.ImageTensors;
 
 /**
  * A DJL translator from an {@link Image} to a {@link Segmentation}, for a model whose block is a
@@ -22,7 +23,7 @@ public final class SegmenterTranslator implements Translator<Image, Segmentation
 
     @Override
     public NDList processInput(TranslatorContext ctx, Image input) {
-        return new NDList(Inference.toInput(toRgb(input, ctx), ctx.getNDManager()));
+        return new NDList(ImageTensors.input(toRgb(input, ctx), ctx.getNDManager()));
     }
 
     @Override

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import org.eseg.data.ClassInfo;
 import org.eseg.data.RgbImage;
+import org.eseg.data.io.ImageTensors;
 import org.eseg.model.EsegModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +40,7 @@ class TestTimeAugmentationTest {
 
     private static float[] plainSoftmax(RgbImage img) {
         try (NDManager m = manager.newSubManager()) {
-            return Inference.logits(model, Inference.toInput(img, m)).softmax(1).toFloatArray();
+            return Inference.logits(model, ImageTensors.input(img, m)).softmax(1).toFloatArray();
         }
     }
 
@@ -113,7 +115,7 @@ class TestTimeAugmentationTest {
     /** One pass by hand: resize, (mirror), run, (mirror back), resize logits back, softmax. */
     private static float[] passProbabilities(RgbImage img, double scale, boolean flip) {
         try (NDManager m = manager.newSubManager()) {
-            NDArray x = Inference.toInput(img, m);
+            NDArray x = ImageTensors.input(img, m);
             x = org.eseg.model.layers.Resize.bilinear(x, InferenceOptions.scaled(img.height(), scale),
                     InferenceOptions.scaled(img.width(), scale));
             NDArray logits = Inference.logits(model, flip ? x.flip(3) : x);
@@ -158,6 +160,22 @@ class TestTimeAugmentationTest {
         Segmentation s = segmenter.segment(img, slide);
         assertEquals(24, s.height());
         assertEquals(40, s.width());
+    }
+
+    @Test
+    void windowByWindowSegmentationEqualsTheWholeImageSlidingPath() {
+        // Bands of windows at rows 0, 8, 16, 24, 32, 34: the one-window-tall buffer is reused several times.
+        RgbImage img = TestSegmenters.image(50, 53, 7);
+        SlidingWindow window = new SlidingWindow(16, 24, 8, 17);
+        InferenceOptions slide = InferenceOptions.DEFAULT.withWindow(window);
+        assertTrue(StreamingSlide.applies(slide));
+        Segmentation streamed = segmenter.segment(img, slide);
+        Segmentation whole = Segmentation.fromProbabilities(segmenter.probabilities(img, slide), CLASSES, 50, 53);
+        assertArrayEquals(whole.labels(), streamed.labels());
+        assertArrayEquals(whole.confidence(), streamed.confidence(), 1e-5f);
+        byte[] labels = streamed.labels();
+        assertTrue(java.util.stream.IntStream.range(0, labels.length).map(i -> labels[i]).distinct().count() > 1,
+                "more than one class predicted: the comparison means something");
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,7 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -24,7 +28,8 @@ import org.eseg.util.AtomicFiles;
 /**
  * Reads and writes PNG and JPEG files with {@code javax.imageio}. Images are converted to 8-bit RGB: grayscale is
  * replicated, alpha dropped, 16-bit samples scaled, palettes expanded. Decoder warnings (a truncated JPEG decodes
- * to grey with only a warning) count as errors, so a damaged file never slips through as a valid image.
+ * to grey with only a warning) count as errors, so a damaged file never slips through as a valid image. The size in
+ * the header is checked against the {@link PixelLimit} before any pixel is decoded.
  */
 public final class ImageFiles {
 
@@ -35,11 +40,30 @@ public final class ImageFiles {
     }
 
     /**
-     * Decodes a file.
+     * Image files under a folder and its subfolders, sorted by path. Hidden files (a name starting with a dot, such
+     * as temporary files or macOS metadata) are left out.
+     *
+     * @param dir the folder
+     * @param suffixes the file-name endings that mark an image, lower case (e.g. {@code .png})
+     * @param keep which of the files to list (for example: not those under an output folder)
+     * @return the images
+     * @throws IOException if the folder cannot be walked
+     */
+    public static List<Path> list(Path dir, List<String> suffixes, Predicate<Path> keep) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).filter(keep).filter(p -> {
+                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                return !n.startsWith(".") && suffixes.stream().anyMatch(n::endsWith);
+            }).sorted().toList();
+        }
+    }
+
+    /**
+     * Decodes a file, after checking the size its header states against the {@link PixelLimit}.
      *
      * @param file the image file
      * @return the decoded image
-     * @throws DataException if the file is missing, not an image, or damaged
+     * @throws DataException if the file is missing, not an image, damaged, or too large
      */
     public static BufferedImage decode(Path file) {
         if (!Files.isRegularFile(file)) {
@@ -58,7 +82,8 @@ public final class ImageFiles {
             try {
                 reader.setInput(in, true, true);
                 reader.addIIOReadWarningListener((src, w) -> warnings.add(w));
-                BufferedImage img = reader.read(0);
+                PixelLimit.check(file, reader.getWidth(0), reader.getHeight(0));
+                BufferedImage img = decode(file, reader);
                 if (!warnings.isEmpty()) {
                     throw new DataException(file, "damaged image: " + String.join("; ", warnings));
                 }
@@ -74,6 +99,20 @@ public final class ImageFiles {
             }
             throw new DataException(file, "cannot decode image (truncated or corrupt?): " + e.getMessage(), e);
         }
+    }
+
+    private static BufferedImage decode(Path file, ImageReader reader) throws IOException {
+        try {
+            return reader.read(0);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(file, reader.getWidth(0), reader.getHeight(0));
+        }
+    }
+
+    /** Under the pixel limit but above what this heap holds: a problem of this file, not of the command. */
+    private static DataException outOfMemory(Path file, int width, int height) {
+        return new DataException(file, "not enough memory to decode a " + width + "x" + height
+                + " (WxH) image (Java heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MB)");
     }
 
     /**
@@ -99,6 +138,8 @@ public final class ImageFiles {
             return toRgb(img, notes);
         } catch (IllegalArgumentException e) {
             throw new DataException(file, e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            throw outOfMemory(file, img.getWidth(), img.getHeight());
         }
     }
 
@@ -214,17 +255,18 @@ public final class ImageFiles {
     }
 
     /**
-     * Writes any image as PNG atomically.
+     * Writes any image as PNG atomically. The image is encoded in memory first, so that the temporary file exists
+     * only while the bytes are written and a killed process rarely leaves one behind.
      *
      * @param file the target
      * @param img the image
      * @throws IOException if writing fails
      */
     public static void writePng(Path file, BufferedImage img) throws IOException {
-        AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(img, "png", out)) {
-                throw new IOException("no PNG writer for image type " + img.getType());
-            }
-        });
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        if (!ImageIO.write(img, "png", png)) {
+            throw new IOException("no PNG writer for image type " + img.getType());
+        }
+        AtomicFiles.write(file, png::writeTo);
     }
 }
