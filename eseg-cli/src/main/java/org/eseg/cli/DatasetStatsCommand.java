@@ -57,7 +57,10 @@ final class DatasetStatsCommand implements Callable<Integer> {
         }
         PairedDataset ds = kind.open(data, split, classes, true);
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        DatasetReport r = DatasetStats.compute(ds, n);
+        DatasetReport r;
+        try (ProgressBars.Bar bar = ProgressBars.start("check", ds.size(), spec.commandLine().getErr())) {
+            r = DatasetStats.compute(ds, n, bar::stepTo);
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(toJson(r)));

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.eseg.data.ClassInfo;
 import org.eseg.data.DataException;
 import org.eseg.data.folder.FolderDataset;
+import org.eseg.data.folder.PseudoLabelFolder;
 import org.eseg.data.io.ImageFiles;
 import org.eseg.util.AtomicFiles;
 import org.eseg.util.OutputFolders;
@@ -40,7 +41,7 @@ import org.eseg.util.OutputFolders;
 public final class PseudoLabeler {
 
     /** Image file types a folder dataset reads. */
-    public static final List<String> IMAGE_SUFFIXES = List.of(".png", ".jpg", ".jpeg");
+    public static final List<String> IMAGE_SUFFIXES = FolderDataset.IMAGE_SUFFIXES;
 
     private final Segmenter segmenter;
     private final InferenceOptions options;
@@ -208,7 +209,7 @@ public final class PseudoLabeler {
     }
 
     /** The summary file name in the output folder. */
-    public static final String SUMMARY_FILE = "summary.json";
+    public static final String SUMMARY_FILE = PseudoLabelFolder.SUMMARY_FILE;
 
     /** Writes the mask, then links or copies the image; on failure neither is left behind. */
     private void write(Path image, int height, int width, byte[] labels) throws IOException {
@@ -237,7 +238,7 @@ public final class PseudoLabeler {
      * @throws IOException if writing fails
      */
     public static void writeClasses(Path file, ClassInfo classes) throws IOException {
-        StringBuilder sb = new StringBuilder("# eseg pseudo-label: the teacher's classes in train-id order\n");
+        StringBuilder sb = new StringBuilder(PseudoLabelFolder.CLASSES_HEADER + ": the teacher's classes in train-id order\n");
         for (int c = 0; c < classes.size(); c++) {
             int rgb = classes.color(c);
             sb.append(classes.name(c)).append(' ')
