@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
@@ -17,12 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import javax.imageio.ImageIO;
 import org.eseg.data.io.ImageFiles;
-import org.eseg.model.EsegModel;
-import org.eseg.model.EsegVariants;
-import org.eseg.model.io.ModelFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,24 +37,12 @@ class DataReliabilityTest {
 
     @BeforeAll
     static void teacher() throws Exception {
-        model = shared.resolve("teacher.eseg");
-        try (NDManager m = NDManager.newBaseManager()) {
-            EsegModel eseg = EsegModel.create(EsegVariants.byName("eseg-lite-s").withClasses(2));
-            eseg.initialize(m, DataType.FLOAT32, new Shape(1, 3, 64, 64));
-            ModelFile.save(eseg, model);
-        }
+        model = TestModelFiles.untrained(shared.resolve("teacher.eseg"), 2);
     }
 
     private static void image(Path file, long seed) throws Exception {
-        BufferedImage img = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
-        Random r = new Random(seed);
-        for (int y = 0; y < H; y++) {
-            for (int x = 0; x < W; x++) {
-                img.setRGB(x, y, r.nextInt());
-            }
-        }
         Files.createDirectories(file.getParent());
-        ImageIO.write(img, "png", file.toFile());
+        ImageIO.write(EvalPredictCommandsTest.randomImage(H, W, seed, BufferedImage.TYPE_INT_RGB), "png", file.toFile());
     }
 
     private static void mask(Path file, int label) throws Exception {

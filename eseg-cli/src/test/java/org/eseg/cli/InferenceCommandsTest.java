@@ -30,12 +30,7 @@ class InferenceCommandsTest {
 
     @BeforeAll
     static void saveModel() throws Exception {
-        checkpoint = dir.resolve("lite.eseg");
-        try (NDManager m = NDManager.newBaseManager()) {
-            EsegModel model = EsegModel.create(EsegVariants.byName("eseg-lite-s").withClasses(5));
-            model.initialize(m, DataType.FLOAT32, new Shape(1, 3, 64, 64));
-            ModelFile.save(model, checkpoint);
-        }
+        checkpoint = TestModelFiles.untrained(dir.resolve("lite.eseg"), 5);
     }
 
     @Test

@@ -34,6 +34,9 @@ import org.eseg.util.OutputFolders;
  * DIR/summary.json          pixels kept, in total and per predicted class
  * </pre>
  *
+ * <p>{@code summary.json} is written last, atomically: a folder without it is an interrupted run, which
+ * {@link PseudoLabelFolder#open} refuses.
+ *
  * <p><b>Threshold boundary.</b> A pixel is kept when its probability is <em>at least</em> the threshold
  * (DESIGN.md: pixels whose confidence is <em>below</em> 0.5 become ignore). The comparison is made in float, the
  * precision of the probabilities: {@code confidence >= (float) threshold}.
@@ -168,6 +171,8 @@ public final class PseudoLabeler {
      * @throws IOException if {@code classes.txt} or {@code summary.json} cannot be written
      */
     public Summary run(List<Path> images, IntConsumer progress) throws IOException {
+        // A summary from before would describe pairs this run is replacing: the folder is incomplete until the end.
+        Files.deleteIfExists(out.resolve(SUMMARY_FILE));
         ClassInfo classes = segmenter.classes();
         writeClasses(out.resolve(FolderDataset.CLASSES_FILE), classes);
         long[] predicted = new long[classes.size()];

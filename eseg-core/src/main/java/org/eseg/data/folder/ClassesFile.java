@@ -26,7 +26,8 @@ import org.eseg.data.DataException;
  * commas are allowed). A class without a colour gets one from {@link ClassInfo#defaultPalette}. Colours are needed
  * only for RGB colour masks; two classes must not share a colour. A name cannot contain a comma: a line with one
  * is read as a colour attempt and must end in exactly three numbers, so that {@code sky 70,130,180,5} or
- * {@code sky -1,0,0} is an error rather than a class name.
+ * {@code sky -1,0,0} is an error rather than a class name; so are three numbers without commas. A line such as
+ * {@code sky abc} stays the class name "sky abc", since names may have spaces ({@code traffic sign}).
  */
 public final class ClassesFile {
 

@@ -117,12 +117,17 @@ class FolderDatasetTest {
         assertTrue(e.getMessage().contains("9x12"), e.getMessage());
     }
 
-    @Test
-    void splitsUseSubFolders() throws IOException {
+    /** Pair a (JPEG) under the train split, b under val. */
+    private void trainAndValSplits() throws IOException {
         TestImages.rgb(root.resolve("images/train/a.jpg"), H, W, (x, y) -> 0);
         TestImages.gray(root.resolve("masks/train/a.png"), H, W, FolderDatasetTest::label);
         TestImages.rgb(root.resolve("images/val/b.png"), H, W, (x, y) -> 0);
         TestImages.gray(root.resolve("masks/val/b.png"), H, W, FolderDatasetTest::label);
+    }
+
+    @Test
+    void splitsUseSubFolders() throws IOException {
+        trainAndValSplits();
         PairedDataset train = FolderDataset.builder(root).split("train").build();
         assertEquals(List.of("a"), train.samples().stream().map(s -> s.id()).toList());
         PairedDataset val = FolderDataset.builder(root).split("val").build();
@@ -233,10 +238,7 @@ class FolderDatasetTest {
 
     @Test
     void onlySplitFoldersMeansTheTrainSplitByDefault() throws IOException {
-        TestImages.rgb(root.resolve("images/train/a.png"), H, W, (x, y) -> 0);
-        TestImages.gray(root.resolve("masks/train/a.png"), H, W, FolderDatasetTest::label);
-        TestImages.rgb(root.resolve("images/val/b.png"), H, W, (x, y) -> 0);
-        TestImages.gray(root.resolve("masks/val/b.png"), H, W, FolderDatasetTest::label);
+        trainAndValSplits();
         PairedDataset ds = FolderDataset.builder(root).build();
         assertEquals(List.of("a"), ds.samples().stream().map(s -> s.id()).toList());
         assertTrue(ds.name().endsWith(":train"), ds.name());
