@@ -263,7 +263,9 @@ public record TrainOptions(
         } catch (JsonProcessingException e) {
             String at = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
                     : ":" + e.getLocation().getLineNr();
-            String why = e.getOriginalMessage().lines().findFirst().orElse("").strip();
+            // The parser's own lines only: its echo of the source and its caret markers are indented.
+            String why = String.join("; ", e.getOriginalMessage().lines()
+                    .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList());
             throw new IllegalArgumentException(file + at + ": not valid " + (mapper == YAML ? "YAML" : "JSON")
                     + ": " + why, e);
         }
