@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,6 +31,13 @@ class TensorsTest {
             Tensors.assign(target, value);
             assertArrayEquals(value.toFloatArray(), target.toFloatArray());
             assertEquals(new Shape(2, 3), target.getShape());
+            NDArray w = m.zeros(new Shape(3));
+            w.setRequiresGradient(true);
+            Tensors.assign(w, m.create(new float[] {1, 2, 3}));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(w.mul(w).sum()); // still the same leaf: d(w^2)/dw = 2w
+            }
+            assertArrayEquals(new float[] {2, 4, 6}, w.getGradient().toFloatArray());
             NDArray half = m.zeros(new Shape(2), DataType.FLOAT16);
             Tensors.assign(half, m.create(new float[] {0.5f, 2f}));
             assertEquals(DataType.FLOAT16, half.getDataType());
