@@ -63,8 +63,9 @@ final class DatasetStatsCommand implements Callable<Integer> {
         PairedDataset ds = kind.open(data, split, classes, true);
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         DatasetReport r;
-        try (PixelLimit.Restore pixelLimit = pixels.apply()) {
-            r = DatasetStats.compute(ds, n);
+        try (PixelLimit.Restore pixelLimit = pixels.apply();
+                ProgressBars.Bar bar = ProgressBars.start("check", ds.size(), spec.commandLine().getErr())) {
+            r = DatasetStats.compute(ds, n, bar::stepTo);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -1,8 +1,8 @@
 package org.eseg.cli;
 
 import java.io.PrintWriter;
+import java.util.concurrent.atomic.AtomicReference;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
@@ -12,6 +12,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
 final class ProgressBars {
 
     private ProgressBars() {}
+
+    /** Width of a drawn bar line. */
+    private static final int WIDTH = 120;
 
     /** A running bar. */
     static final class Bar implements AutoCloseable {
@@ -23,6 +26,17 @@ final class ProgressBars {
 
         void stepTo(long n) {
             bar.stepTo(n);
+        }
+
+        /**
+         * Moves to {@code done} of a total learnt on the way.
+         *
+         * @param done units done
+         * @param total units in all
+         */
+        void checked(long done, long total) {
+            bar.maxHint(total);
+            bar.stepTo(done);
         }
 
         void message(String extra) {
@@ -45,23 +59,52 @@ final class ProgressBars {
 
     static Bar start(String task, long from, long total, PrintWriter err) {
         boolean tty = System.console() != null;
-        return new Bar(new ProgressBarBuilder()
+        AtomicReference<ProgressBar> self = new AtomicReference<>();
+        ProgressBar bar = new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(total)
                 .startsFrom(from, java.time.Duration.ZERO)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(tty ? 1000 : 15000)
-                .setConsumer(consumer(tty, err))
-                .build());
+                .setConsumer(tty ? new ConsoleProgressBarConsumer(System.err, WIDTH) : new LogLines(err, self))
+                .build();
+        self.set(bar);
+        return new Bar(bar);
     }
 
-    private static ProgressBarConsumer consumer(boolean tty, PrintWriter err) {
-        if (tty) {
-            return new ConsoleProgressBarConsumer(System.err, 120);
+    /**
+     * Bar lines for a log: a line only when the count moved since the last one. The library draws the final state
+     * twice when a bar closes, and before the first step its ETA is unknown ("?"); neither is worth a line.
+     */
+    private static final class LogLines implements ProgressBarConsumer {
+        private final PrintWriter err;
+        private final AtomicReference<ProgressBar> bar;
+        private long lastShown = Long.MIN_VALUE;
+
+        LogLines(PrintWriter err, AtomicReference<ProgressBar> bar) {
+            this.err = err;
+            this.bar = bar;
         }
-        return new DelegatingProgressBarConsumer(line -> {
+
+        @Override
+        public int getMaxRenderedLength() {
+            return WIDTH;
+        }
+
+        @Override
+        public synchronized void accept(String line) {
+            ProgressBar b = bar.get();
+            if (b == null || b.getCurrent() == lastShown || b.getCurrent() == b.getStart()) {
+                return;
+            }
+            lastShown = b.getCurrent();
             err.println(line.strip());
             err.flush();
-        }, 120);
+        }
+
+        @Override
+        public void close() {
+            // nothing to release: the writer belongs to the command
+        }
     }
 }

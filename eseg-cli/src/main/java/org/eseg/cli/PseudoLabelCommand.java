@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.eseg.data.io.PixelLimit;
+import org.eseg.data.folder.PseudoLabelFolder;
 import org.eseg.infer.InferenceOptions;
 import org.eseg.infer.PredictionWriter;
 import org.eseg.infer.PseudoLabeler;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
             "'eseg train --pseudo-data DIR' reads: DIR/images/<stem>.<ext> (hard link or copy), DIR/masks/<stem>.png",
             "(8-bit labels), DIR/classes.txt (the teacher's classes) and DIR/summary.json (fraction kept, per class).",
             "A pixel whose confidence equals the threshold is kept. Unreadable images are named and skipped; the exit",
-            "code is then 1.",
+            "code is then 1. summary.json is written last: a folder without it is incomplete, and train refuses it.",
+            "--out must be empty or new, unless --overwrite.",
         },
         footer = {"", "Examples:",
             "  eseg pseudo-label --checkpoint runs/city --images data/cityscapes/leftImg8bit/train_extra --out pseudo --flip",
@@ -50,6 +52,10 @@ final class PseudoLabelCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder dataset.")
     Path out;
 
+    @Option(names = "--overwrite",
+            description = "Replace the pseudo-labels already in --out (only what an earlier pseudo-label wrote there).")
+    boolean overwrite;
+
     @Option(names = "--threshold", paramLabel = "P", defaultValue = "0.5",
             description = "Keep pixels whose confidence is at least P, 0..1 (default ${DEFAULT-VALUE}).")
     double threshold;
@@ -72,11 +78,26 @@ final class PseudoLabelCommand implements Callable<Integer> {
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("--threshold must be in [0, 1], got " + threshold);
         }
+        List<Path> existing = PseudoLabelFolder.entries(out);
+        if (!existing.isEmpty() && !overwrite) {
+            throw new IllegalArgumentException("--out " + out + " is not empty (" + existing.size() + " entries, e.g. "
+                    + existing.get(0).getFileName() + "); choose a new folder, or --overwrite to replace the "
+                    + "pseudo-labels of an earlier run there");
+        }
+        if (!existing.isEmpty() && !PseudoLabelFolder.isLabellerOutput(out)) {
+            throw new IllegalArgumentException("--out " + out + " holds files that pseudo-label did not write (no "
+                    + PseudoLabelFolder.SUMMARY_FILE + " nor its classes.txt); --overwrite replaces only earlier "
+                    + "pseudo-labels, so choose a new folder");
+        }
         OutputFolders.checkWritable(out);
         List<Path> files = PseudoLabeler.listImages(images);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (PixelLimit.Restore pixelLimit = pixels.apply(); Segmenter teacher = engine.open(checkpoint)) {
+            if (!existing.isEmpty()) {
+                int removed = PseudoLabelFolder.removeOutput(out);
+                err.println("eseg pseudo-label: removed " + removed + " files of the earlier pseudo-labels in " + out);
+            }
             PseudoLabeler labeler = new PseudoLabeler(teacher, options, threshold, out);
             PseudoLabeler.Summary s;
             try (ProgressBars.Bar bar = ProgressBars.start("pseudo-label", files.size(), err)) {

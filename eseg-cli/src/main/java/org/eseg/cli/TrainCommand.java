@@ -15,6 +15,7 @@ import org.eseg.data.DatasetKind;
 import org.eseg.eval.MetricsTable;
 import org.eseg.train.Trainer;
 import org.eseg.train.checkpoint.Checkpoint;
+import org.eseg.train.TrainingDataCheck;
 import org.eseg.train.TrainingResult;
 import org.eseg.train.TrainOptions;
 import org.eseg.util.ImageSize;
@@ -188,6 +189,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--skip-bad", negatable = true, description = "Skip unreadable image/mask pairs (counted) instead of failing.")
     Boolean skipBad;
 
+    @Option(names = "--no-validate",
+            description = "Start at once instead of first checking every image and mask (a bad file then fails "
+                    + "when the loader reaches it). Not done with --skip-bad, which skips and counts bad pairs.")
+    boolean noValidate;
+
     @Override
     public Integer call() throws IOException {
         TrainOptions fresh = null;
@@ -204,6 +210,11 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%s %s on %s %s -> %s%n", resume != null ? "resuming" : "training", o.model(),
                     o.dataset().name().toLowerCase(Locale.ROOT), o.data(), o.out());
             out.flush();
+            if (!noValidate && !o.skipBad()) {
+                try (ProgressBars.Bar bar = ProgressBars.start("check data", 1, spec.commandLine().getErr())) {
+                    TrainingDataCheck.run(o, Runtime.getRuntime().availableProcessors(), bar::checked);
+                }
+            }
             TrainingResult r = trainer.run();
             progress.close();
             if (r.validation() != null) {

@@ -1,6 +1,7 @@
 package org.eseg.data;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,6 +32,34 @@ public record DataProblem(Path file, String message) {
             msg = msg.substring(prefix.length());
         }
         return new DataProblem(f, msg == null ? e.toString() : msg);
+    }
+
+    /**
+     * Names the first problems of a list and counts the rest, on one line:
+     * {@code a.png: not a PNG; b.png: label 9 ... (and 3 more problems)}.
+     *
+     * @param problems the problems (at least one)
+     * @param shown how many to name
+     * @return the text
+     */
+    public static String describe(List<DataProblem> problems, int shown) {
+        int n = Math.min(Math.max(1, shown), problems.size());
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            sb.append(i == 0 ? "" : "; ").append(problems.get(i));
+        }
+        return sb.append(more(problems.size() - n)).toString();
+    }
+
+    /**
+     * The tail that counts problems not named: empty, {@code " (and 1 more problem)"} or
+     * {@code " (and N more problems)"}.
+     *
+     * @param notNamed problems left out
+     * @return the text
+     */
+    public static String more(int notNamed) {
+        return notNamed <= 0 ? "" : " (and " + notNamed + " more problem" + (notNamed == 1 ? "" : "s") + ")";
     }
 
     @Override

@@ -52,8 +52,7 @@ public final class PairListing {
     public PairedDataset build(String name, Path root, ClassInfo classes, LabelDecoder decoder, boolean skipBad) {
         if (!skipBad && !problems.isEmpty()) {
             DataProblem p = problems.get(0);
-            String more = problems.size() > 1 ? " (and " + (problems.size() - 1) + " more problems)" : "";
-            throw new DataException(p.file(), p.message() + more);
+            throw new DataException(p.file(), p.message() + DataProblem.more(problems.size() - 1));
         }
         if (samples.isEmpty()) {
             throw new DataException(root, "no image/mask pairs found"

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.eseg.data.ClassInfo;
 import org.eseg.data.DataException;
 import org.eseg.data.folder.FolderDataset;
+import org.eseg.data.folder.PseudoLabelFolder;
 import org.eseg.data.io.ImageFiles;
 import org.eseg.util.AtomicFiles;
 import org.eseg.util.OutputFolders;
@@ -33,6 +34,9 @@ import org.eseg.util.OutputFolders;
  * DIR/summary.json          pixels kept, in total and per predicted class
  * </pre>
  *
+ * <p>{@code summary.json} is written last, atomically: a folder without it is an interrupted run, which
+ * {@link PseudoLabelFolder#open} refuses.
+ *
  * <p><b>Threshold boundary.</b> A pixel is kept when its probability is <em>at least</em> the threshold
  * (DESIGN.md: pixels whose confidence is <em>below</em> 0.5 become ignore). The comparison is made in float, the
  * precision of the probabilities: {@code confidence >= (float) threshold}.
@@ -40,7 +44,7 @@ import org.eseg.util.OutputFolders;
 public final class PseudoLabeler {
 
     /** Image file types a folder dataset reads. */
-    public static final List<String> IMAGE_SUFFIXES = List.of(".png", ".jpg", ".jpeg");
+    public static final List<String> IMAGE_SUFFIXES = FolderDataset.IMAGE_SUFFIXES;
 
     private final Segmenter segmenter;
     private final InferenceOptions options;
@@ -167,6 +171,8 @@ public final class PseudoLabeler {
      * @throws IOException if {@code classes.txt} or {@code summary.json} cannot be written
      */
     public Summary run(List<Path> images, IntConsumer progress) throws IOException {
+        // A summary from before would describe pairs this run is replacing: the folder is incomplete until the end.
+        Files.deleteIfExists(out.resolve(SUMMARY_FILE));
         ClassInfo classes = segmenter.classes();
         writeClasses(out.resolve(FolderDataset.CLASSES_FILE), classes);
         long[] predicted = new long[classes.size()];
@@ -208,7 +214,7 @@ public final class PseudoLabeler {
     }
 
     /** The summary file name in the output folder. */
-    public static final String SUMMARY_FILE = "summary.json";
+    public static final String SUMMARY_FILE = PseudoLabelFolder.SUMMARY_FILE;
 
     /** Writes the mask, then links or copies the image; on failure neither is left behind. */
     private void write(Path image, int height, int width, byte[] labels) throws IOException {
@@ -237,7 +243,7 @@ public final class PseudoLabeler {
      * @throws IOException if writing fails
      */
     public static void writeClasses(Path file, ClassInfo classes) throws IOException {
-        StringBuilder sb = new StringBuilder("# eseg pseudo-label: the teacher's classes in train-id order\n");
+        StringBuilder sb = new StringBuilder(PseudoLabelFolder.CLASSES_HEADER + ": the teacher's classes in train-id order\n");
         for (int c = 0; c < classes.size(); c++) {
             int rgb = classes.color(c);
             sb.append(classes.name(c)).append(' ')

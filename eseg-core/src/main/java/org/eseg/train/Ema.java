@@ -12,6 +12,7 @@ import ai.djl.util.Pair;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eseg.util.Tensors;
 
 /**
  * Exponential moving average of a model's weights (DESIGN.md section 2: decay about 0.9998),
@@ -121,7 +122,7 @@ public final class Ema implements AutoCloseable {
             throw new IllegalArgumentException("target has " + dest.size() + " parameters, the average " + shadow.size());
         }
         for (Map.Entry<String, NDArray> e : dest.entrySet()) {
-            shadow.get(e.getKey()).copyTo(e.getValue());
+            Tensors.assign(e.getValue(), shadow.get(e.getKey()));
         }
     }
 
@@ -183,7 +184,7 @@ public final class Ema implements AutoCloseable {
             if (avg != null) {
                 try (NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
-                    a.toType(avg.getDataType(), false).copyTo(avg);
+                    Tensors.assign(avg, a);
                 }
             }
         }

@@ -12,6 +12,7 @@ import org.eseg.model.EsegModel;
 import org.eseg.model.io.ModelFile;
 import org.eseg.model.io.ParameterNames;
 import org.eseg.train.checkpoint.Checkpoint;
+import org.eseg.util.Tensors;
 
 /** Starting a run from another run's weights (fine-tuning, e.g. Mapillary → Cityscapes). */
 final class Pretrained {
@@ -48,7 +49,7 @@ final class Pretrained {
                 if (newClasses && e.getKey().startsWith(CLASSIFIER)) {
                     continue;
                 }
-                byName.get(e.getKey()).copyTo(e.getValue().getArray());
+                Tensors.assign(e.getValue().getArray(), byName.get(e.getKey()));
             }
         }
         listener.message("initialised from " + file + (newClasses

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.eseg.data.DatasetKind;
 
 /**
@@ -252,21 +255,38 @@ public record TrainOptions(
      *
      * @param file the file
      * @return its object, to merge over {@link #defaults()}
-     * @throws IOException if the file cannot be read or parsed, naming it
+     * @throws IOException if the file cannot be read
+     * @throws IllegalArgumentException naming the file when it is missing, does not parse (with the line) or has an
+     *     unknown key (with the known ones)
      */
     public static ObjectNode load(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("config file not found: " + file);
+        }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
         JsonNode n;
         try {
             n = mapper.readTree(Files.readString(file));
         } catch (JsonProcessingException e) {
-            throw new IOException(file + ": not valid " + (mapper == YAML ? "YAML" : "JSON") + ": "
-                    + e.getOriginalMessage(), e);
+            String at = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
+                    : ":" + e.getLocation().getLineNr();
+            // The parser's own lines only: its echo of the source and its caret markers are indented.
+            String why = String.join("; ", e.getOriginalMessage().lines()
+                    .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0))).toList());
+            throw new IllegalArgumentException(file + at + ": not valid " + (mapper == YAML ? "YAML" : "JSON")
+                    + ": " + why, e);
         }
         if (!(n instanceof ObjectNode o)) {
-            throw new IOException(file + ": expected an object of training options");
+            throw new IllegalArgumentException(file + ": expected an object of training options (key: value lines)");
         }
+        Set<String> known = knownKeys();
+        o.fieldNames().forEachRemaining(k -> {
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException("unknown option '" + k + "' in " + file + "; known: "
+                        + String.join(", ", known));
+            }
+        });
         return o;
     }
 
@@ -309,10 +329,35 @@ public record TrainOptions(
         try {
             return JSON.treeToValue(tree, TrainOptions.class).validate();
         } catch (JsonProcessingException e) {
-            Throwable c = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-            String msg = c == e ? e.getOriginalMessage() : c.getMessage();
-            throw new IllegalArgumentException("invalid training options: " + msg, e);
+            throw new IllegalArgumentException("invalid training options: " + describe(e, tree), e);
         }
+    }
+
+    /** Says what was wrong in the options' words, not Jackson's (which names Java classes). */
+    private static String describe(JsonProcessingException e, ObjectNode tree) {
+        if (e.getCause() instanceof IllegalArgumentException iae) {
+            return iae.getMessage();
+        }
+        if (e instanceof UnrecognizedPropertyException u) {
+            return "unknown option '" + u.getPropertyName() + "'; known: " + String.join(", ", knownKeys());
+        }
+        if (e instanceof MismatchedInputException m && !m.getPath().isEmpty() && m.getPath().get(0).getFieldName() != null) {
+            String key = m.getPath().get(0).getFieldName();
+            Class<?> type = m.getTargetType();
+            String expected = type == null ? "another value"
+                    : type.isEnum() ? "one of " + String.join(", ", java.util.Arrays.stream(type.getEnumConstants())
+                            .map(c -> c.toString().toLowerCase(Locale.ROOT)).toList())
+                    : type == String.class ? "text"
+                    : type.getSimpleName().toLowerCase(Locale.ROOT).replace("integer", "int");
+            return "option '" + key + "': expected " + expected + ", got " + tree.get(key);
+        }
+        return e.getOriginalMessage();
+    }
+
+    private static Set<String> knownKeys() {
+        Set<String> known = new TreeSet<>();
+        defaults().fieldNames().forEachRemaining(known::add);
+        return known;
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eseg.data.DataProblem;
 import org.eseg.data.loader.Batch;
 import org.eseg.data.loader.LoaderState;
 import org.eseg.eval.ConfusionMatrix;
@@ -446,6 +447,9 @@ public final class Trainer {
                     line.put("images_per_s", ips);
                     line.put("rss_mb", ResourceUsage.residentMegabytes());
                     line.put("heap_mb", ResourceUsage.heapCommittedMegabytes());
+                    if (options.skipBad()) {
+                        line.put("skipped", data.skipped().size());
+                    }
                     log.append(line);
                     listener.stepped(step, value, lr, ips);
                     imagesSinceReport = 0;
@@ -462,10 +466,25 @@ public final class Trainer {
                 validate();
             }
             checkpoint();
+            if (options.skipBad()) {
+                reportSkipped();
+            }
             return new TrainingResult(runDir, lastCheckpoint, step, lastLoss, lastValidation, lastConfusion, interrupted);
         }
 
         private long lastSavedStep;
+
+        /** With skipBad: logs what was left out (count and files) and says how many. */
+        private void reportSkipped() {
+            List<DataProblem> skipped = data.skipped();
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("step", step);
+            line.put("skipped", skipped.size());
+            line.put("skipped_files", skipped.stream().map(DataProblem::toString).toList());
+            log.append(line);
+            listener.message("skipped " + skipped.size() + " bad image/mask pair" + (skipped.size() == 1 ? "" : "s")
+                    + (skipped.isEmpty() ? "" : " (named in " + log.file() + ")"));
+        }
 
         private float trainStep(Batch batch, ParameterStore ps) {
             try (NDManager sm = manager.newSubManager()) {

@@ -2,10 +2,13 @@ package org.eseg.train;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.eseg.data.ClassInfo;
 import org.eseg.data.DataException;
+import org.eseg.data.DataProblem;
 import org.eseg.data.Dataset;
-import org.eseg.data.DatasetKind;
+import org.eseg.data.folder.PseudoLabelFolder;
 import org.eseg.data.loader.DataLoader;
 import org.eseg.data.loader.LoaderState;
 import org.eseg.data.transform.Augmentation;
@@ -33,7 +36,7 @@ record TrainingData(Dataset train, Dataset validation, Dataset pseudo, DataLoade
         Dataset validation = openValidation(o, root, classesFile);
         Dataset pseudo = null;
         if (o.pseudoData() != null) {
-            pseudo = DatasetKind.FOLDER.open(Path.of(o.pseudoData()), null, null, o.skipBad());
+            pseudo = PseudoLabelFolder.open(Path.of(o.pseudoData()), o.skipBad());
             checkSameClasses(train.classes(), pseudo.classes(), "--pseudo-data " + o.pseudoData());
         }
         Augmentation aug = Augmentation.builder()
@@ -56,7 +59,7 @@ record TrainingData(Dataset train, Dataset validation, Dataset pseudo, DataLoade
         return new TrainingData(train, validation, pseudo, b.build());
     }
 
-    private static Dataset openValidation(TrainOptions o, Path root, Path classesFile) {
+    static Dataset openValidation(TrainOptions o, Path root, Path classesFile) {
         String split = o.valSplit();
         if ("none".equalsIgnoreCase(split)) {
             return null;
@@ -77,6 +80,20 @@ record TrainingData(Dataset train, Dataset validation, Dataset pseudo, DataLoade
         if (a.size() != b.size()) {
             throw new IllegalArgumentException(what + " has " + b.size() + " classes, the training data " + a.size());
         }
+    }
+
+    /**
+     * The pairs left out so far with skipBad: listing problems of the datasets and pairs the loader could not load.
+     *
+     * @return the problems
+     */
+    List<DataProblem> skipped() {
+        List<DataProblem> all = new ArrayList<>(train.skipped());
+        if (pseudo != null) {
+            all.addAll(pseudo.skipped());
+        }
+        all.addAll(loader.skippedProblems());
+        return all;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.eseg.data.folder;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -7,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.eseg.data.ClassInfo;
 import org.eseg.data.DataException;
 import org.eseg.data.PairListing;
@@ -15,7 +17,8 @@ import org.eseg.data.Sample;
 
 /**
  * Reads a user's folder: {@code images/} (PNG or JPEG) and {@code masks/} (PNG) matched by file-name stem, or with
- * a split {@code images/<split>/} and {@code masks/<split>/}. The classes come from a {@link ClassesFile}
+ * a split {@code images/<split>/} and {@code masks/<split>/} (by default {@code train} when {@code images/} holds
+ * only split folders: {@link #defaultSplit}). The classes come from a {@link ClassesFile}
  * ({@code classes.txt} in the root unless given). Masks are decoded by {@link FolderMaskDecoder}.
  */
 public final class FolderDataset {
@@ -31,6 +34,12 @@ public final class FolderDataset {
     /** The folder of masks in the dataset root. */
     public static final String MASKS_DIR = "masks";
 
+    /** The split read by default when {@code images/} holds only split folders. */
+    public static final String TRAIN_SPLIT = "train";
+
+    /** Image file types a folder dataset reads. */
+    public static final List<String> IMAGE_SUFFIXES = List.of(".png", ".jpg", ".jpeg");
+
     /**
      * Starts a reader.
      *
@@ -39,6 +48,34 @@ public final class FolderDataset {
      */
     public static Builder builder(Path root) {
         return new Builder(root);
+    }
+
+    /**
+     * The split read when none is given: none when {@code images/} holds images itself; {@value #TRAIN_SPLIT} when
+     * it holds only split folders and one of them is {@value #TRAIN_SPLIT} (as Cityscapes and ADE20K default to their
+     * training split).
+     *
+     * @param root the dataset root
+     * @return the split, or null for none
+     * @throws DataException naming the split folders found when {@code images/} holds only others
+     */
+    public static String defaultSplit(Path root) {
+        Path images = root.resolve(IMAGES_DIR);
+        if (!Files.isDirectory(images)
+                || !PairListing.list(images, false, IMAGE_SUFFIXES.toArray(String[]::new)).isEmpty()) {
+            return null;
+        }
+        List<String> splits;
+        try (Stream<Path> s = Files.list(images)) {
+            splits = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new DataException(images, "cannot list the folder: " + e.getMessage(), e);
+        }
+        if (splits.contains(TRAIN_SPLIT) || splits.isEmpty()) {
+            return splits.isEmpty() ? null : TRAIN_SPLIT;
+        }
+        throw new DataException(images, "holds no images, only the split folders " + String.join(", ", splits)
+                + "; choose one of them as the split");
     }
 
     /** Options of the folder reader. */
@@ -106,6 +143,7 @@ public final class FolderDataset {
          * @return the dataset
          */
         public PairedDataset build() {
+            String split = this.split != null ? this.split : defaultSplit(root);
             Path imgDir = split == null ? root.resolve(IMAGES_DIR) : root.resolve(IMAGES_DIR).resolve(split);
             Path maskDir = split == null ? root.resolve(MASKS_DIR) : root.resolve(MASKS_DIR).resolve(split);
             if (!Files.isDirectory(imgDir)) {
@@ -127,7 +165,7 @@ public final class FolderDataset {
                 }
             }
             Set<String> used = new HashSet<>();
-            List<Path> images = PairListing.list(imgDir, false, ".png", ".jpg", ".jpeg");
+            List<Path> images = PairListing.list(imgDir, false, IMAGE_SUFFIXES.toArray(String[]::new));
             for (Path img : images) {
                 String stem = PairListing.stem(img);
                 Path mask = masks.get(stem);

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 import org.eseg.data.ClassInfo;
 import org.eseg.data.DataException;
 import org.eseg.data.DataProblem;
@@ -34,6 +35,18 @@ public final class DatasetStats {
      * @return the report
      */
     public static DatasetReport compute(PairedDataset ds, int threads) {
+        return compute(ds, threads, null);
+    }
+
+    /**
+     * Computes the report, telling how many pairs have been checked as it goes.
+     *
+     * @param ds the dataset
+     * @param threads decoding threads (the result does not depend on them)
+     * @param progress called on the calling thread with the count of pairs checked so far (may be null)
+     * @return the report
+     */
+    public static DatasetReport compute(PairedDataset ds, int threads, IntConsumer progress) {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
             Thread t = new Thread(r, "eseg-stats");
             t.setDaemon(true);
@@ -51,8 +64,12 @@ public final class DatasetStats {
             List<DataProblem> problems = new ArrayList<>(ds.skipped());
             List<String> notes = new ArrayList<>();
             int usable = 0;
+            int done = 0;
             for (Future<One> f : parts) {
                 One o = f.get();
+                if (progress != null) {
+                    progress.accept(++done);
+                }
                 notes.addAll(o.notes);
                 if (o.problem != null) {
                     problems.add(o.problem);

@@ -26,6 +26,7 @@ import org.eseg.model.EsegConfig;
 import org.eseg.model.EsegModel;
 import org.eseg.util.AtomicFiles;
 import org.eseg.util.ZipEntries;
+import org.eseg.util.Tensors;
 
 /**
  * A saved ESeg model: one zip file holding {@code config.json} (the architecture),
@@ -228,7 +229,7 @@ public final class ModelFile {
                     throw new IOException(source + ": tensor '" + e.getKey() + "' has shape " + src.getShape()
                             + ", the model expects " + dst.getShape());
                 }
-                src.toType(dst.getDataType(), false).copyTo(dst);
+                Tensors.assign(dst, src);
             }
             if (!byName.isEmpty()) {
                 throw new IOException(source + ": tensors not in the model: " + byName.keySet());

@@ -7,6 +7,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Convolution;
 import ai.djl.util.Pair;
+import org.eseg.util.Tensors;
 
 /**
  * EfficientNet's initialisation of convolutions: He-normal with fan-out {@code k·k·out / groups}.
@@ -33,7 +34,7 @@ public final class ConvInit {
             long fanOut = s.get(0) / conv.getGroups() * conv.getKernelShape().size();
             NDManager m = weight.getManager();
             try (NDArray draw = m.randomNormal(0f, (float) Math.sqrt(2.0 / fanOut), s, weight.getDataType())) {
-                draw.copyTo(weight);
+                Tensors.assign(weight, draw);
             }
             return;
         }

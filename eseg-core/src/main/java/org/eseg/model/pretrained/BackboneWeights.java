@@ -28,6 +28,7 @@ import org.eseg.model.io.ModelFile;
 import org.eseg.model.io.ParameterNames;
 import org.eseg.model.layers.BatchNormSpec;
 import org.eseg.util.ZipEntries;
+import org.eseg.util.Tensors;
 
 /**
  * Pretrained EfficientNet backbones: imports torchvision or timm {@code .safetensors} weights into our
@@ -138,7 +139,7 @@ public final class BackboneWeights {
             throw new IOException(file + ": tensor '" + name + "' has shape " + src.getShape()
                     + ", the backbone expects " + dst.getShape() + "; the file holds another backbone");
         }
-        src.toType(DataType.FLOAT32, false).copyTo(dst);
+        Tensors.assign(dst, src);
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.List;
 import org.eseg.model.EsegModel;
 import org.eseg.train.loss.SegmentationLoss;
 import org.eseg.util.NoGrad;
+import org.eseg.util.Tensors;
 
 /**
  * Synchronous data parallelism in one process, as PyTorch's DataParallel/DDP do it: the master model
@@ -199,7 +200,7 @@ public final class DataParallel implements AutoCloseable {
             for (Replica r : replicas) {
                 for (int p = 0; p < masterParams.size(); p++) {
                     try (NDArray moved = masterParams.get(p).toDevice(r.device(), true)) {
-                        moved.copyTo(r.params().get(p));
+                        Tensors.assign(r.params().get(p), moved);
                     }
                 }
             }

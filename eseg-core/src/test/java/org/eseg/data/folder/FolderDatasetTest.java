@@ -117,12 +117,17 @@ class FolderDatasetTest {
         assertTrue(e.getMessage().contains("9x12"), e.getMessage());
     }
 
-    @Test
-    void splitsUseSubFolders() throws IOException {
+    /** Pair a (JPEG) under the train split, b under val. */
+    private void trainAndValSplits() throws IOException {
         TestImages.rgb(root.resolve("images/train/a.jpg"), H, W, (x, y) -> 0);
         TestImages.gray(root.resolve("masks/train/a.png"), H, W, FolderDatasetTest::label);
         TestImages.rgb(root.resolve("images/val/b.png"), H, W, (x, y) -> 0);
         TestImages.gray(root.resolve("masks/val/b.png"), H, W, FolderDatasetTest::label);
+    }
+
+    @Test
+    void splitsUseSubFolders() throws IOException {
+        trainAndValSplits();
         PairedDataset train = FolderDataset.builder(root).split("train").build();
         assertEquals(List.of("a"), train.samples().stream().map(s -> s.id()).toList());
         PairedDataset val = FolderDataset.builder(root).split("val").build();
@@ -204,5 +209,49 @@ class FolderDatasetTest {
         assertThrows(DataException.class, () -> ClassesFile.read(f));
         Files.writeString(f, "a 300,2,3\n");
         assertThrows(DataException.class, () -> ClassesFile.read(f));
+    }
+
+    @Test
+    void malformedColoursAreErrorsNamingFileAndLine() throws IOException {
+        Path f = root.resolve("bad.txt");
+        for (String bad : List.of("sky 70,130,180,5", "sky -1,0,0", "sky abc,0,0", "sky 70,130", "sky 70 130 180",
+                "70,130,180", "sky 70,130,")) {
+            Files.writeString(f, "# header\nroad 128,64,128\n" + bad + "\n");
+            DataException e = assertThrows(DataException.class, () -> ClassesFile.read(f), bad);
+            assertEquals(f, e.file(), bad);
+            assertTrue(e.getMessage().contains("line 3:"), bad + " -> " + e.getMessage());
+            assertTrue(e.getMessage().contains("r,g,b"), bad + " -> " + e.getMessage());
+            assertTrue(e.getMessage().contains(bad), bad + " -> " + e.getMessage());
+        }
+    }
+
+    @Test
+    void aByteOrderMarkIsNotPartOfTheFirstName() throws IOException {
+        Path f = root.resolve("bom.txt");
+        Files.write(f, "\uFEFFroad 128,64,128\nsky\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ClassInfo c = ClassesFile.read(f);
+        assertEquals(List.of("road", "sky"), c.names());
+        assertEquals(0x804080, c.color(0));
+        Files.write(f, "\uFEFF# comment\nroad\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(List.of("road"), ClassesFile.read(f).names());
+    }
+
+    @Test
+    void onlySplitFoldersMeansTheTrainSplitByDefault() throws IOException {
+        trainAndValSplits();
+        PairedDataset ds = FolderDataset.builder(root).build();
+        assertEquals(List.of("a"), ds.samples().stream().map(s -> s.id()).toList());
+        assertTrue(ds.name().endsWith(":train"), ds.name());
+        assertEquals("b", FolderDataset.builder(root).split("val").build().samples().get(0).id());
+    }
+
+    @Test
+    void splitFoldersWithoutTrainAreNamedInTheError() throws IOException {
+        TestImages.rgb(root.resolve("images/fold1/a.png"), H, W, (x, y) -> 0);
+        TestImages.rgb(root.resolve("images/fold2/b.png"), H, W, (x, y) -> 0);
+        DataException e = assertThrows(DataException.class, () -> FolderDataset.builder(root).build());
+        assertEquals(root.resolve("images"), e.file());
+        assertTrue(e.getMessage().contains("fold1, fold2"), e.getMessage());
+        assertTrue(e.getMessage().contains("split"), e.getMessage());
     }
 }
