@@ -9,7 +9,7 @@ import org.eseg.util.AtomicFiles;
 
 /**
  * A C×C pixel confusion matrix: entry (label, prediction) counts the pixels of that label predicted
- * as that class. Pixels labelled {@link #IGNORE_LABEL} are skipped (DESIGN.md sections 3 and 4).
+ * as that class. Pixels labelled {@link #IGNORE_LABEL} are skipped (docs/design.md sections 3 and 4).
  *
  * <p>Thread-safe: {@link #update} counts into a private matrix and adds it under a lock, so several
  * evaluator threads may share one matrix, or each may fill its own and {@link #merge} them at the end.

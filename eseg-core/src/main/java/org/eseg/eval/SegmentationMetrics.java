@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Metrics computed from a confusion matrix (rows are labels, columns are predictions), as in
- * DESIGN.md section 4 and mmsegmentation's {@code IoUMetric}.
+ * docs/design.md section 4 and mmsegmentation's {@code IoUMetric}.
  *
  * <p>Undefined values are {@link Double#NaN}: a class's IoU when its union is empty (it is neither
  * labelled nor predicted), a class's accuracy when it has no label pixels, and every mean when no

@@ -43,7 +43,7 @@ public record InferenceOptions(List<Double> scales, boolean flip, SlidingWindow 
     }
 
     /**
-     * The self-training teacher's setting (DESIGN.md section 2): scales 0.5, 1.0, 2.0 and flip, whole image.
+     * The self-training teacher's setting (docs/design.md section 2): scales 0.5, 1.0, 2.0 and flip, whole image.
      *
      * @return the options
      */

@@ -23,7 +23,7 @@ import org.eseg.util.AtomicFiles;
 import org.eseg.util.OutputFolders;
 
 /**
- * Labels unlabelled images with a teacher model for self-training (DESIGN.md section 2): the most probable class
+ * Labels unlabelled images with a teacher model for self-training (docs/design.md section 2): the most probable class
  * of each pixel under test-time augmentation, or {@link ClassInfo#IGNORE} (255) where its probability is below a
  * threshold. The output is a folder dataset that {@code eseg train --pseudo-data} reads:
  *
@@ -38,7 +38,7 @@ import org.eseg.util.OutputFolders;
  * {@link PseudoLabelFolder#open} refuses.
  *
  * <p><b>Threshold boundary.</b> A pixel is kept when its probability is <em>at least</em> the threshold
- * (DESIGN.md: pixels whose confidence is <em>below</em> 0.5 become ignore). The comparison is made in float, the
+ * (docs/design.md section 2: pixels whose confidence is <em>below</em> 0.5 become ignore). The comparison is made in float, the
  * precision of the probabilities: {@code confidence >= (float) threshold}.
  */
 public final class PseudoLabeler {

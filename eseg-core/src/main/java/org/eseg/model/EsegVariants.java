@@ -11,7 +11,7 @@ import org.eseg.model.layers.BatchNormSpec;
 
 /**
  * The named ESeg models of the paper's Table 3 (widths, depths, BiFPN width × repeats, base level), as
- * pinned by DESIGN.md section 1. All default to 19 classes (Cityscapes) and BiFPN up to P9.
+ * pinned by docs/design.md section 1. All default to 19 classes (Cityscapes) and BiFPN up to P9.
  */
 public final class EsegVariants {
 

@@ -15,7 +15,7 @@ import java.util.Map;
 import org.eseg.util.Tensors;
 
 /**
- * Exponential moving average of a model's weights (DESIGN.md section 2: decay about 0.9998),
+ * Exponential moving average of a model's weights (docs/design.md section 2: decay about 0.9998),
  * evaluated instead of the raw weights.
  *
  * <p>After each optimizer step, {@link #update()} sets, for every parameter p of the source block,

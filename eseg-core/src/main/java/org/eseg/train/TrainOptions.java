@@ -21,7 +21,7 @@ import java.util.TreeSet;
 import org.eseg.data.DatasetKind;
 
 /**
- * Every setting of a training run, with the paper's recipe as defaults (DESIGN.md section 2). Read from
+ * Every setting of a training run, with the paper's recipe as defaults (docs/design.md section 2). Read from
  * JSON or YAML ({@link #load}), overridden key by key ({@link #merge}), and saved in the run folder.
  *
  * @param model model variant name

@@ -96,7 +96,7 @@ public record BackboneConfig(
     }
 
     /**
-     * The Fused-MBConv backbone of the ESeg-Lite models: ReLU, no SE (DESIGN.md section 1).
+     * The Fused-MBConv backbone of the ESeg-Lite models: ReLU, no SE (docs/design.md section 1).
      *
      * @param name label
      * @param width channel multiplier

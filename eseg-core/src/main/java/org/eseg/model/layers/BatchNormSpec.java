@@ -10,7 +10,7 @@ import ai.djl.nn.norm.BatchNorm;
  */
 public record BatchNormSpec(double eps, double momentum) {
 
-    /** EfficientNet's defaults (DESIGN.md): eps 1e-3, PyTorch momentum 0.01. */
+    /** EfficientNet's defaults (docs/design.md section 1): eps 1e-3, PyTorch momentum 0.01. */
     public static final BatchNormSpec EFFICIENTNET = new BatchNormSpec(1e-3, 0.01);
 
     /** Validates the ranges. */

@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDScope;
 /**
  * Softmax cross-entropy averaged over the pixels that are not ignored:
  * {@code -Σ log softmax(logits)[label] / #valid}. DJL's {@code SoftmaxCrossEntropyLoss} has no
- * ignore index, hence this class (DESIGN.md section 5).
+ * ignore index, hence this class (docs/design.md section 5).
  *
  * <p>The mean is over valid pixels only, like mmsegmentation with {@code avg_non_ignore=True}
  * (its default, False, divides by all pixels including ignored ones). With no valid pixel the loss

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDScope;
 
 /**
  * Cross-entropy with online hard example mining, pixel selection exactly as mmsegmentation's
- * {@code OHEMPixelSampler.sample} with a threshold (DESIGN.md section 2):
+ * {@code OHEMPixelSampler.sample} with a threshold (docs/design.md section 2):
  *
  * <ol>
  *   <li>Without gradient, compute p = softmax(logits)[true class] of every non-ignored pixel.

@@ -18,7 +18,7 @@ import java.util.function.BiPredicate;
 
 /**
  * Stochastic gradient descent with momentum and weight decay, with PyTorch's {@code torch.optim.SGD}
- * semantics (dampening 0), for the paper's recipe (DESIGN.md section 2: momentum 0.9, weight decay
+ * semantics (dampening 0), for the paper's recipe (docs/design.md section 2: momentum 0.9, weight decay
  * 5e-5). Per trainable parameter p with gradient g:
  *
  * <pre>

@@ -1,7 +1,7 @@
 package org.eseg.train.schedule;
 
 /**
- * Linear warm-up followed by cosine decay to exactly 0 (DESIGN.md section 2: "cosine decay to 0";
+ * Linear warm-up followed by cosine decay to exactly 0 (docs/design.md section 2: "cosine decay to 0";
  * DJL's cosine tracker stops at 0.01 of the base rate by default, hence this class).
  *
  * <ul>
