@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eseg benchmark}: inference latency, throughput and memory of one or more runtimes. */
-@Command(name = "benchmark", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "benchmark",
         description = {
             "Time inference: warm-up, then latency mean/p50/p90, images per second, achieved GMAC/s and",
             "peak resident memory per runtime. djl = the compiled graph as TorchScript on DJL; onnx = the",
@@ -48,21 +48,20 @@ final class BenchmarkCommand implements Callable<Integer> {
             defaultValue = "512x1024", description = "Image size (default: ${DEFAULT-VALUE}).")
     ImageSize input;
 
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Images per pass (default: 1).")
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Images per pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Intra-op threads (default: 0 = the engine's choice, one per core).")
-    int threads;
+    @Mixin
+    ThreadsMixin threads;
 
     @Option(names = "--runtime", paramLabel = "NAME", defaultValue = "all",
             description = "djl, onnx, djl-eager or all (= djl and onnx; default: all).")
     String runtime;
 
-    @Option(names = "--iters", paramLabel = "N", defaultValue = "10", description = "Timed passes (default: 10).")
+    @Option(names = "--iters", paramLabel = "N", defaultValue = "10", description = "Timed passes (default: ${DEFAULT-VALUE}).")
     int iters;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2", description = "Warm-up passes (default: 2).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2", description = "Warm-up passes (default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--spin-wait",
@@ -72,18 +71,17 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--low-memory", description = "ONNX Runtime without its memory arena: lower peak, slower.")
     boolean lowMemory;
 
-    @Option(names = "--json", description = "End with one line of JSON: {\"runs\": [...]}.")
-    boolean json;
+    @Mixin
+    Json json;
 
     @Override
     public Integer call() throws Exception {
         List<RuntimeKind> kinds = "all".equalsIgnoreCase(runtime.trim())
                 ? List.of(RuntimeKind.DJL, RuntimeKind.ONNX)
                 : List.of(RuntimeKind.parse(runtime));
-        BenchmarkOptions options = BenchmarkOptions.builder().setInput(input).optBatch(batch).optThreads(threads)
-                .optIterations(iters).optWarmup(warmup).build();
-        RuntimeOptions runtimeOptions = RuntimeOptions.builder().optThreads(threads).optInputSize(input).optBatch(batch)
-                .optLowMemory(lowMemory).optSpinWait(spinWait).build();
+        RuntimeOptions runtimeOptions = threads.runtimeOptions().withInput(input, batch)
+                .withIdleAndMemory(spinWait, lowMemory);
+        BenchmarkOptions options = new BenchmarkOptions(runtimeOptions, iters, warmup);
         PrintWriter out = spec.commandLine().getOut();
         List<Map<String, Object>> runs = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -107,7 +105,7 @@ final class BenchmarkCommand implements Callable<Integer> {
             }
             out.flush();
         }
-        if (json) {
+        if (json.wanted) {
             out.println(Json.line(Map.of("runs", runs)));
         }
         out.flush();

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eseg dataset bench}: images per second of load + augment with different worker counts. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(name = "bench",
         description = "Write synthetic images to a temporary folder, then load and augment them "
                 + "(scale 0.5-2, crop, flip, photometric, normalise) and print images per second per worker count.")
 final class DatasetBenchCommand implements Callable<Integer> {

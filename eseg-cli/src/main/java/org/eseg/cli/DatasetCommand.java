@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code eseg dataset}: checks and measures datasets. */
-@Command(name = "dataset", mixinStandardHelpOptions = true,
+@Command(name = "dataset",
         description = "Inspect datasets: stats (counts and problems), bench (input pipeline speed).",
         subcommands = {DatasetStatsCommand.class, DatasetBenchCommand.class, CommandLine.HelpCommand.class})
 final class DatasetCommand implements Runnable {

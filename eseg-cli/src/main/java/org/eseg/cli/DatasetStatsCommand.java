@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
  * Exit codes: 0 when at least one pair is usable (problems are reported, not fatal); 1 when the folder holds no
  * pairs or none loads; 2 for bad arguments (including a missing {@code --data} folder).
  */
-@Command(name = "stats", mixinStandardHelpOptions = true,
+@Command(name = "stats",
         description = "Image count, sizes, pixels per class and every problem found. "
                 + "Exit 0 if any pair is usable, 1 if none, 2 for bad arguments.")
 final class DatasetStatsCommand implements Callable<Integer> {
@@ -46,8 +46,8 @@ final class DatasetStatsCommand implements Callable<Integer> {
     @Option(names = "--classes", description = "Class list for --dataset folder (default DATA/classes.txt).")
     Path classes;
 
-    @Option(names = "--json", description = "Print one JSON object as the last line.")
-    boolean json;
+    @Mixin
+    Json json;
 
     @Option(names = "--threads", description = "Decoding threads (default: all processors).")
     Integer threads;
@@ -68,7 +68,7 @@ final class DatasetStatsCommand implements Callable<Integer> {
             r = DatasetStats.compute(ds, n, bar::stepTo);
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
+        if (json.wanted) {
             out.println(new ObjectMapper().writeValueAsString(toJson(r)));
         } else {
             print(out, r);

@@ -13,12 +13,13 @@ import org.eseg.demo.DemoResult;
 import org.eseg.eval.MetricsTable;
 import org.eseg.train.checkpoint.Checkpoint;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eseg demo}: synthetic street scenes → train → evaluate → predictions and a training curve. */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "demo",
         description = {
             "Show the whole product in a few minutes on a CPU: generate a synthetic street-scene dataset",
             "(Cityscapes layout), train ESeg-Lite-S on it with a progress bar, evaluate it (per-class IoU,",
@@ -53,8 +54,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "Synthetic validation images (default ${DEFAULT-VALUE}).")
     int valImages;
 
-    @Option(names = "--json", description = "End with one line of JSON (\"miou\", \"out\", ...).")
-    boolean json;
+    @Mixin
+    Json json;
 
     @Override
     public Integer call() throws IOException {
@@ -79,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
         row(stdout, "confusion matrix", r.confusionCsv());
         row(stdout, "confusion heat map", r.confusionPng());
         row(stdout, "predictions", r.predictions());
-        if (json) {
+        if (json.wanted) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("miou", r.metrics().meanIou());
             o.put("pixel_accuracy", r.metrics().pixelAccuracy());

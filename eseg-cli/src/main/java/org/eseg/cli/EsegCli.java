@@ -2,11 +2,14 @@ package org.eseg.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** The {@code eseg} command: one subcommand per job; each parses its arguments and calls eseg-core. */
+/**
+ * The {@code eseg} command: one subcommand per job; each parses its arguments and calls eseg-core. Every
+ * command gets the standard help options here (see {@link #newCommandLine()}).
+ */
 @Command(
         name = "eseg",
-        mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "ESeg semantic segmentation on the JVM: models, training, evaluation, inference.",
         subcommands = {
@@ -60,6 +63,20 @@ public final class EsegCli {
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setExecutionStrategy(ErrorHandler.strategy());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        standardHelp(cl);
         return cl;
+    }
+
+    /** Every command takes -h/--help and -V/--version and lists its options in the order they are declared. */
+    private static void standardHelp(CommandLine cl) {
+        if (cl.getCommand() instanceof CommandLine.HelpCommand) {
+            return;
+        }
+        CommandSpec spec = cl.getCommandSpec();
+        if (!spec.mixinStandardHelpOptions()) {
+            spec.mixinStandardHelpOptions(true);
+        }
+        spec.usageMessage().sortOptions(false);
+        cl.getSubcommands().values().forEach(EsegCli::standardHelp);
     }
 }

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eseg eval}: IoU per class, mIoU, accuracies and the confusion matrix of a checkpoint on a dataset. */
-@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "eval",
         description = {
             "Evaluate a checkpoint on a labelled split: per-class IoU and accuracy, mIoU, pixel accuracy and mean",
             "class accuracy (pixels labelled 255 are not counted; classes neither labelled nor predicted are nan",
@@ -49,9 +49,8 @@ final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "PATH",
-            description = "Model file, checkpoint, or run folder (its latest checkpoint, EMA weights).")
-    Path checkpoint;
+    @Mixin
+    SegmenterMixin model;
 
     @Option(names = "--dataset", required = true, paramLabel = "KIND", description = "cityscapes, ade20k or folder.")
     DatasetKind kind;
@@ -78,29 +77,20 @@ final class EvalCommand implements Callable<Integer> {
         "be read (damaged, above --max-pixels) and images that do not fit in memory; counted and named."})
     boolean skipBad;
 
-    @Option(names = "--json", description = "Print one JSON object as the last line.")
-    boolean json;
-
     @Mixin
-    RuntimeMixin engine;
-
-    @Mixin
-    InferenceOptionsMixin inference;
-
-    @Mixin
-    PixelLimitMixin pixels;
+    Json json;
 
     @Override
     @SuppressWarnings("try") // the resources' work is their closing
     public Integer call() throws IOException {
-        InferenceOptions options = inference.get(List.of(1.0));
+        InferenceOptions options = model.inference.get(List.of(1.0));
         if (limit < 0) {
             throw new IllegalArgumentException("--limit must be at least 0, got " + limit);
         }
         if (!Files.isDirectory(data)) {
             throw new IllegalArgumentException("--data " + data + " is not a folder");
         }
-        try (PixelLimit.Restore pixelLimit = pixels.apply(); CreatedFolders created = CreatedFolders.forOutput(out)) {
+        try (PixelLimit.Restore pixelLimit = model.pixels.apply(); CreatedFolders created = CreatedFolders.forOutput(out)) {
             return evaluate(options);
         }
     }
@@ -119,7 +109,7 @@ final class EvalCommand implements Callable<Integer> {
         List<String> names = dataset.classes().names();
         int n = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
         Evaluator.Evaluation ev;
-        try (Segmenter segmenter = engine.open(checkpoint)) {
+        try (Segmenter segmenter = model.open()) {
             if (!segmenter.classes().names().equals(names)
                     && segmenter.classes().size() == names.size()) {
                 err.println("eseg eval: warning: the checkpoint's class names differ from the dataset's; "
@@ -148,8 +138,8 @@ final class EvalCommand implements Callable<Integer> {
         ConfusionHeatMap.writePng(out.resolve("confusion.png"), cm, names);
         stdout.print(table);
         stdout.printf(Locale.ROOT, "evaluated %d images (%s, runtime %s); wrote metrics and the confusion matrix to %s%n",
-                ev.images(), InferenceOptionsMixin.describe(options), engine.runtime, out);
-        if (json) {
+                ev.images(), InferenceOptionsMixin.describe(options), model.engine.runtime, out);
+        if (json.wanted) {
             stdout.println(jsonLine);
         }
         stdout.flush();
@@ -173,10 +163,10 @@ final class EvalCommand implements Callable<Integer> {
         j.put("per_class_accuracy", perClass(m.classAccuracy(), names));
         j.put("images", images);
         j.put("valid_pixels", m.validPixels());
-        j.put("checkpoint", checkpoint.toString());
+        j.put("checkpoint", model.checkpoint.toString());
         j.put("dataset", kind.name().toLowerCase(Locale.ROOT));
         j.put("split", s);
-        j.put("runtime", engine.runtime);
+        j.put("runtime", model.engine.runtime);
         j.put("scales", options.scales());
         j.put("flip", options.flip());
         j.put("mode", options.window() == null ? "whole" : "slide");

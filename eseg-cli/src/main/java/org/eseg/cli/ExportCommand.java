@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  * {@code eseg export}: writes a model as ONNX or TorchScript (BatchNorm folded), optionally checking the file
  * on its runtime against the model.
  */
-@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "export",
         description = {
             "Export a model for deployment, BatchNorm folded into the convolutions:",
             "  onnx         input 'image' (N,3,H,W) float32, output 'logits' (N,classes,H,W); fixed H and W",
@@ -91,8 +91,8 @@ final class ExportCommand implements Callable<Integer> {
             description = "Image size for --verify (default: --input, else 256x512).")
     ImageSize verifySize;
 
-    @Option(names = "--json", description = "End with one line of JSON.")
-    boolean json;
+    @Mixin
+    Json json;
 
     @Override
     public Integer call() throws Exception {
@@ -117,8 +117,7 @@ final class ExportCommand implements Callable<Integer> {
             EsegModel m = model.get().open(manager);
             InferenceGraph graph = ModelCompiler.compile(m);
             if (format == Format.ONNX) {
-                OnnxExportOptions options = OnnxExportOptions.builder().optInputSize(fixed).optBatch(batch)
-                        .optOpset(opset).build();
+                OnnxExportOptions options = OnnxExportOptions.DEFAULT.withInput(fixed, batch).withOpset(opset);
                 OnnxExporter.write(graph, options, out);
                 w.printf(Locale.ROOT, "wrote %s (%s, %s, opset %d)%n", out, m.config().name(),
                         fixed == null ? "dynamic NxHxW" : "input " + (batch > 0 ? batch + "x" : "Nx") + fixed, opset);
@@ -142,7 +141,7 @@ final class ExportCommand implements Callable<Integer> {
                     p = ExportCheck.compare(m, out, at, Math.max(1, batch), 7);
                     runtime = "ONNX Runtime";
                 } else {
-                    try (SegmentationRuntime djl = DjlRuntime.open(out, RuntimeOptions.builder().build())) {
+                    try (SegmentationRuntime djl = DjlRuntime.open(out, RuntimeOptions.DEFAULT)) {
                         p = ExportCheck.compare(m, djl, at, 7);
                     }
                     runtime = "TorchScript on DJL";
@@ -155,7 +154,7 @@ final class ExportCommand implements Callable<Integer> {
                 o.put("argmax_agreement", p.argmaxAgreement());
             }
         }
-        if (json) {
+        if (json.wanted) {
             w.println(Json.line(o));
         }
         w.flush();

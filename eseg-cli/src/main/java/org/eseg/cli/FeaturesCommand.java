@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eseg features}: the encoder's P1..P5 for one image, as an .npz file. */
-@Command(name = "features", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "features",
         description = {
             "Run an EfficientNet encoder on one image (resized bilinearly, ImageNet-normalised) and write its",
             "feature levels P1..P5 (float32, NCHW) to an .npz file.",

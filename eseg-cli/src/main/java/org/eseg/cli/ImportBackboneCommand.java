@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eseg import-backbone}: converts torchvision/timm EfficientNet safetensors into eseg backbone weights. */
-@Command(name = "import-backbone", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "import-backbone",
         description = {
             "Import pretrained EfficientNet weights (a torchvision or timm state dict saved as .safetensors)",
             "into eseg's backbone-weights file. The 1280-channel head conv and the classifier are left out.",

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eseg info}: parameters and multiply-adds of a model, per part. */
-@Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "info",
         description = {
             "Print a model's parameter count and MACs (multiply-adds of conv/linear layers) at an input size,",
             "for backbone, decoder, head and in total.",
@@ -38,8 +38,8 @@ final class InfoCommand implements Callable<Integer> {
             description = "Input size (default: ${DEFAULT-VALUE}).", defaultValue = "1024x2048")
     ImageSize input;
 
-    @Option(names = "--json", description = "End with one line of JSON.")
-    boolean json;
+    @Mixin
+    Json json;
 
     @Override
     public Integer call() {
@@ -53,7 +53,7 @@ final class InfoCommand implements Callable<Integer> {
                 part, Figures.millions(f.params()), Figures.billions(f.macs())));
         out.printf(Locale.ROOT, "%-10s %12s %12s%n", "total",
                 Figures.millions(r.total().params()), Figures.billions(r.total().macs()));
-        if (json) {
+        if (json.wanted) {
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("model", config.name());
             o.put("input", input.toString());

@@ -2,13 +2,15 @@ package org.eseg.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.Option;
 
-/** One-line JSON for the {@code --json} flags: the last stdout line of a command. */
+/** The {@code --json} flag of the commands that report figures: one line of JSON as the last stdout line. */
 final class Json {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Json() {}
+    @Option(names = "--json", description = "End with one line of JSON of the figures, for scripts.")
+    boolean wanted;
 
     static String line(Object value) {
         try {

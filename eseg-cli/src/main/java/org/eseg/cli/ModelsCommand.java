@@ -12,12 +12,13 @@ import org.eseg.model.EsegVariants;
 import org.eseg.model.complexity.Complexity;
 import org.eseg.model.complexity.ComplexityReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eseg models}: the model variants with their size and cost at 1024×2048. */
-@Command(name = "models", mixinStandardHelpOptions = true,
+@Command(name = "models",
         description = "List the ESeg variants with parameters and MACs at 1024x2048 (19 classes).")
 final class ModelsCommand implements Callable<Integer> {
 
@@ -27,8 +28,8 @@ final class ModelsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--json", description = "End with one line of JSON.")
-    boolean json;
+    @Mixin
+    Json json;
 
     @Override
     public Integer call() {
@@ -53,7 +54,7 @@ final class ModelsCommand implements Callable<Integer> {
             row.put("macs", r.total().macs());
             rows.add(row);
         }
-        if (json) {
+        if (json.wanted) {
             out.println(Json.line(Map.of("input", HEIGHT + "x" + WIDTH, "models", rows)));
         }
         out.flush();

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code eseg predict}: label PNGs, colour masks and overlays for image files and folders. */
-@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "predict",
         description = {
             "Segment images. For each input writes <name>_labels.png (class indices), <name>_color.png",
             "(the dataset's palette; Cityscapes' standard colours for Cityscapes classes) and, with --overlay,",
@@ -40,9 +40,8 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "PATH",
-            description = "Model file, checkpoint, or run folder (its latest checkpoint, EMA weights).")
-    Path checkpoint;
+    @Mixin
+    SegmenterMixin model;
 
     @Parameters(arity = "1..*", paramLabel = "INPUT",
             description = "Image files, or folders of images (.png, .jpg, .jpeg, .bmp, .gif; subfolders too).")
@@ -58,23 +57,14 @@ final class PredictCommand implements Callable<Integer> {
             description = "Mask weight in the overlay, 0..1 (default ${DEFAULT-VALUE}).")
     double alpha;
 
-    @Mixin
-    RuntimeMixin engine;
-
-    @Mixin
-    InferenceOptionsMixin inference;
-
-    @Mixin
-    PixelLimitMixin pixels;
-
     @Override
     @SuppressWarnings("try") // the resources' work is their closing
     public Integer call() throws IOException {
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException("--alpha must be in [0, 1], got " + alpha);
         }
-        InferenceOptions options = inference.get(List.of(1.0));
-        try (PixelLimit.Restore pixelLimit = pixels.apply(); CreatedFolders created = CreatedFolders.forOutput(out)) {
+        InferenceOptions options = model.inference.get(List.of(1.0));
+        try (PixelLimit.Restore pixelLimit = model.pixels.apply(); CreatedFolders created = CreatedFolders.forOutput(out)) {
             List<PredictionWriter.Input> images = PredictionWriter.plan(inputs, out);
             return predict(images, options);
         }
@@ -83,7 +73,7 @@ final class PredictCommand implements Callable<Integer> {
     private int predict(List<PredictionWriter.Input> images, InferenceOptions options) throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (Segmenter segmenter = engine.open(checkpoint)) {
+        try (Segmenter segmenter = model.open()) {
             PredictionWriter writer = new PredictionWriter(segmenter, options, out, overlay ? alpha : null);
             PredictionWriter.Report r;
             try (ProgressBars.Bar bar = ProgressBars.start("predict", images.size(), err)) {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eseg pseudo-label}: a teacher labels unlabelled images for self-training. */
-@Command(name = "pseudo-label", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "pseudo-label",
         description = {
             "Label unlabelled images with a teacher checkpoint for self-training (paper: scales 0.5,1.0,2.0 and",
             "flip; pixels whose confidence is below the threshold become 255). Writes a folder dataset that",
@@ -41,9 +41,8 @@ final class PseudoLabelCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "PATH",
-            description = "Teacher: model file, checkpoint, or run folder (its latest checkpoint, EMA weights).")
-    Path checkpoint;
+    @Mixin
+    SegmenterMixin model;
 
     @Option(names = "--images", required = true, paramLabel = "DIR",
             description = "Folder of unlabelled images (.png, .jpg, .jpeg; subfolders too; stems must be unique).")
@@ -60,21 +59,12 @@ final class PseudoLabelCommand implements Callable<Integer> {
             description = "Keep pixels whose confidence is at least P, 0..1 (default ${DEFAULT-VALUE}).")
     double threshold;
 
-    @Option(names = "--json", description = "Print the summary as one JSON object as the last line.")
-    boolean json;
-
     @Mixin
-    RuntimeMixin engine;
-
-    @Mixin
-    InferenceOptionsMixin inference;
-
-    @Mixin
-    PixelLimitMixin pixels;
+    Json json;
 
     @Override
     public Integer call() throws IOException {
-        InferenceOptions options = inference.get(TEACHER_SCALES);
+        InferenceOptions options = model.inference.get(TEACHER_SCALES);
         if (!(threshold >= 0 && threshold <= 1)) {
             throw new IllegalArgumentException("--threshold must be in [0, 1], got " + threshold);
         }
@@ -93,7 +83,7 @@ final class PseudoLabelCommand implements Callable<Integer> {
         List<Path> files = PseudoLabeler.listImages(images);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (PixelLimit.Restore pixelLimit = pixels.apply(); Segmenter teacher = engine.open(checkpoint)) {
+        try (PixelLimit.Restore pixelLimit = model.pixels.apply(); Segmenter teacher = model.open()) {
             if (!existing.isEmpty()) {
                 int removed = PseudoLabelFolder.removeOutput(out);
                 err.println("eseg pseudo-label: removed " + removed + " files of the earlier pseudo-labels in " + out);
@@ -114,7 +104,7 @@ final class PseudoLabelCommand implements Callable<Integer> {
                 stdout.printf(Locale.ROOT, "%-24s %12d %8s%n", c.name(), c.pixels(), percent(c.fractionKept()));
             }
             stdout.println("wrote " + out + " (images/, masks/, classes.txt, " + PseudoLabeler.SUMMARY_FILE + ")");
-            if (json) {
+            if (json.wanted) {
                 stdout.println(Json.line(labeler.summaryMap(s)));
             }
             stdout.flush();

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.eseg.infer.Segmenter;
 import org.eseg.infer.runtime.RuntimeKind;
-import org.eseg.infer.runtime.RuntimeOptions;
 import org.eseg.train.checkpoint.Checkpoint;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The engine options shared by predict, eval and pseudo-label. */
@@ -16,9 +16,8 @@ final class RuntimeMixin {
                     + "or djl-eager (the model's own DJL blocks). All give the same labels up to float round-off.")
     String runtime;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "Intra-op threads (default: 0 = the engine's choice, one per core).")
-    int threads;
+    @Mixin
+    ThreadsMixin threads;
 
     /**
      * Opens a checkpoint on the chosen runtime.
@@ -34,9 +33,6 @@ final class RuntimeMixin {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--runtime: " + e.getMessage(), e);
         }
-        if (threads < 0) {
-            throw new IllegalArgumentException("--threads must be at least 0, got " + threads);
-        }
-        return Segmenter.load(Checkpoint.resolve(checkpoint), kind, RuntimeOptions.builder().optThreads(threads).build());
+        return Segmenter.load(Checkpoint.resolve(checkpoint), kind, threads.runtimeOptions());
     }
 }

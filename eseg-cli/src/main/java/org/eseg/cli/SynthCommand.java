@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code eseg synth}: writes the synthetic street-scene dataset in the Cityscapes layout. */
-@Command(name = "synth", mixinStandardHelpOptions = true,
+@Command(name = "synth",
         description = "Write a synthetic street-scene dataset in the Cityscapes layout (labelIds masks).")
 final class SynthCommand implements Callable<Integer> {
 

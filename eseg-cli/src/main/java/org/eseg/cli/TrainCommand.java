@@ -3,7 +3,8 @@ package org.eseg.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.reflect.Field;
+import java.lang.reflect.RecordComponent;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.eseg.data.DatasetKind;
 import org.eseg.eval.MetricsTable;
 import org.eseg.train.Trainer;
 import org.eseg.train.checkpoint.Checkpoint;
@@ -19,6 +19,7 @@ import org.eseg.train.TrainingDataCheck;
 import org.eseg.train.TrainingResult;
 import org.eseg.train.TrainOptions;
 import org.eseg.util.ImageSize;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eseg train}: the paper's training recipe on Cityscapes, ADE20K or a user's folders. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train",
+        modelTransformer = TrainCommand.SettingOptions.class,
         description = {
             "Train an ESeg model. Defaults follow the paper: SGD momentum 0.9, lr 0.08 with cosine decay to 0,",
             "weight decay 5e-5, OHEM, EMA 0.9998, random scale [0.5, 2], crop 512x1024, flip, batch 16.",
@@ -54,140 +56,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "RUN_DIR",
             description = {"Continue a run from its latest checkpoint, in RUN_DIR (wherever the run was first "
                     + "written: a moved or copied run folder continues where it is now). The run keeps its saved "
-                    + "options; only --steps (the new total, not below the run's step), --max-minutes, --threads, "
-                    + "--workers, --devices, --log-every, --checkpoint-every, --eval-every and --eval-limit may be "
-                    + "given with it, any other option is refused. Temporary files a killed run left are removed."})
+                    + "options; only {resumable} may be given with it, any other option is refused. Temporary files a "
+                    + "killed run left are removed."})
     Path resume;
 
     @Option(names = "--overwrite",
             description = {"Start afresh in an --out folder that holds a run: its train-options.json, latest.eseg, "
                     + "metrics.jsonl and curves.png are deleted; nothing else in the folder is touched."})
     boolean overwrite;
-
-    @Option(names = "--model", paramLabel = "NAME", description = "Model variant (default eseg-lite-s).")
-    String model;
-
-    @Option(names = "--dataset", paramLabel = "KIND", description = "cityscapes, ade20k or folder.")
-    DatasetKind dataset;
-
-    @Option(names = "--data", paramLabel = "DIR", description = "Dataset root folder.")
-    Path data;
-
-    @Option(names = "--classes", paramLabel = "FILE", description = "Class list of a folder dataset (default DIR/classes.txt).")
-    Path classesFile;
-
-    @Option(names = "--train-split", paramLabel = "S", description = "Training split (default: the layout's).")
-    String trainSplit;
-
-    @Option(names = "--val-split", paramLabel = "S", description = "Validation split (default: the layout's; 'none' to skip).")
-    String valSplit;
-
-    @Option(names = "--out", paramLabel = "RUN_DIR", description = "Run folder.")
-    Path out;
-
-    @Option(names = "--crop", paramLabel = "HxW", converter = ImageSizeConverter.class, description = "Crop size (default 512x1024).")
-    ImageSize crop;
-
-    @Option(names = "--batch", paramLabel = "N", description = "Images per step (default 16).")
-    Integer batch;
-
-    @Option(names = "--steps", paramLabel = "N", description = "Total steps (default 90000; with --resume: the new total).")
-    Long steps;
-
-    @Option(names = "--epochs", paramLabel = "N", description = "Train for N passes instead of --steps.")
-    Integer epochs;
-
-    @Option(names = "--lr", paramLabel = "LR", description = "Initial learning rate (default 0.08).")
-    Double lr;
-
-    @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default 0.9).")
-    Double momentum;
-
-    @Option(names = "--weight-decay", paramLabel = "WD", description = "Weight decay (default 5e-5).")
-    Double weightDecay;
-
-    @Option(names = "--no-decay-norm-bias", negatable = true, description = "Exclude BatchNorm parameters and biases from weight decay.")
-    Boolean noDecayNormBias;
-
-    @Option(names = "--warmup-steps", paramLabel = "N", description = "Linear warm-up steps (default 0).")
-    Long warmupSteps;
-
-    @Option(names = "--ema-decay", paramLabel = "D", description = "EMA decay (default 0.9998; 0 turns EMA off).")
-    Double emaDecay;
-
-    @Option(names = "--ohem", negatable = true, description = "OHEM cross-entropy (default on); --no-ohem for plain cross-entropy.")
-    Boolean ohem;
-
-    @Option(names = "--ohem-threshold", paramLabel = "P", description = "OHEM probability threshold (default 0.7).")
-    Double ohemThreshold;
-
-    @Option(names = "--ohem-min-kept", paramLabel = "N", description = "OHEM minimum kept pixels per batch (default 100000 scaled by crop area).")
-    Long ohemMinKept;
-
-    @Option(names = "--scale-min", paramLabel = "S", description = "Smallest random scale (default 0.5).")
-    Double scaleMin;
-
-    @Option(names = "--scale-max", paramLabel = "S", description = "Largest random scale (default 2.0).")
-    Double scaleMax;
-
-    @Option(names = "--flip", negatable = true, description = "Random horizontal flip (default on).")
-    Boolean flip;
-
-    @Option(names = "--photometric", negatable = true, description = "Random photometric distortion (default on).")
-    Boolean photometric;
-
-    @Option(names = "--workers", paramLabel = "N", description = "Data-loading threads (default 2).")
-    Integer workers;
-
-    @Option(names = "--seed", paramLabel = "N", description = "Random seed (default 0).")
-    Long seed;
-
-    @Option(names = "--eval-every", paramLabel = "N", description = "Validate every N steps (default 0: at the end).")
-    Long evalEvery;
-
-    @Option(names = "--eval-limit", paramLabel = "N", description = "Validate on at most N images (default all).")
-    Integer evalLimit;
-
-    @Option(names = "--log-every", paramLabel = "N", description = "Log metrics every N steps (default 10).")
-    Long logEvery;
-
-    @Option(names = "--checkpoint-every", paramLabel = "N", description = "Checkpoint every N steps (default 1000).")
-    Long checkpointEvery;
-
-    @Option(names = "--grad-clip", paramLabel = "NORM", description = "Clip the global gradient norm (default off).")
-    Double gradClip;
-
-    @Option(names = "--drop-path", paramLabel = "RATE", description = "Encoder stochastic-depth rate (default 0.2).")
-    Double dropPath;
-
-    @Option(names = "--bn-momentum", paramLabel = "M",
-            description = "BatchNorm momentum, PyTorch-style (default 0.01; ~0.1 for short runs).")
-    Double bnMomentum;
-
-    @Option(names = "--threads", paramLabel = "N", description = "Intra-op CPU threads (default: all cores).")
-    Integer threads;
-
-    @Option(names = "--devices", paramLabel = "LIST",
-            description = "Devices to train on, data-parallel when more than one: e.g. gpu0,gpu1 (default: every "
-                    + "visible GPU, else the CPU). The batch is split evenly; the first device holds the master "
-                    + "weights.")
-    String devices;
-
-    @Option(names = "--pseudo-data", paramLabel = "DIR", description = "Pseudo-labelled folder dataset mixed half and half (self-training).")
-    Path pseudoData;
-
-    @Option(names = "--init-from", paramLabel = "CKPT", description = "Start from another run's weights (new class count: classifier re-initialised).")
-    Path initFrom;
-
-    @Option(names = "--backbone-weights", paramLabel = "FILE", description = "ImageNet backbone from 'eseg import-backbone'.")
-    Path backboneWeights;
-
-    @Option(names = "--max-minutes", paramLabel = "M",
-            description = "End training after M minutes (validation and checkpoint still run).")
-    Double maxMinutes;
-
-    @Option(names = "--skip-bad", negatable = true, description = "Skip unreadable image/mask pairs (counted) instead of failing.")
-    Boolean skipBad;
 
     @Option(names = "--no-validate",
             description = "Start at once instead of first checking every image and mask (a bad file then fails "
@@ -232,24 +108,20 @@ final class TrainCommand implements Callable<Integer> {
     private void checkResumable() {
         List<String> refused = new ArrayList<>();
         for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
-            String key = settingOf(o);
-            if (!key.equals("resume") && !TrainOptions.RESUMABLE.contains(key)) {
+            if (!o.longestName().equals("--resume") && !resumable(o)) {
                 refused.add(o.longestName());
             }
         }
         if (!refused.isEmpty()) {
-            List<String> allowed = spec.options().stream()
-                    .filter(o -> TrainOptions.RESUMABLE.contains(settingOf(o))).map(OptionSpec::longestName).toList();
             throw new IllegalArgumentException(String.join(", ", refused) + (refused.size() == 1 ? " is" : " are")
                     + " not accepted with --resume: a resumed run keeps the options saved with it; only "
-                    + String.join(", ", allowed) + " may be given");
+                    + SettingOptions.resumableFlags(spec) + " may be given");
         }
     }
 
-    /** The training setting an option sets: the field's name, which is the setting's, but for --max-minutes. */
-    private static String settingOf(OptionSpec o) {
-        String field = o.userObject() instanceof Field f ? f.getName() : o.longestName();
-        return field.equals("maxMinutes") ? "timeLimitSeconds" : field;
+    private static boolean resumable(OptionSpec o) {
+        String key = SettingOptions.settingOf(o);
+        return key != null && TrainOptions.RESUMABLE.contains(key);
     }
 
     private TrainOptions options() throws IOException {
@@ -266,59 +138,103 @@ final class TrainCommand implements Callable<Integer> {
         return TrainOptions.fromTree(tree);
     }
 
-    /** The settings given as flags (null: not given). */
+    /** The settings given as flags, by setting name. */
     private Map<String, Object> flags() {
         Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("model", model);
-        flags.put("dataset", dataset);
-        flags.put("data", data);
-        flags.put("classesFile", classesFile);
-        flags.put("trainSplit", trainSplit);
-        flags.put("valSplit", valSplit);
-        flags.put("out", out);
-        if (crop != null) {
-            flags.put("cropHeight", crop.height());
-            flags.put("cropWidth", crop.width());
-        }
-        flags.put("batch", batch);
-        flags.put("steps", steps);
-        if (epochs != null) {
-            flags.put("epochs", epochs);
-            if (steps == null) {
-                flags.put("steps", 0);
+        for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+            String key = SettingOptions.settingOf(o);
+            Object value = o.getValue();
+            if (key == null) {
+                continue;
+            }
+            if (value instanceof ImageSize crop) {
+                flags.put("cropHeight", crop.height());
+                flags.put("cropWidth", crop.width());
+            } else if (key.equals("timeLimitSeconds")) {
+                flags.put(key, Math.round((Double) value * 60));
+            } else {
+                flags.put(key, value);
             }
         }
-        flags.put("lr", lr);
-        flags.put("momentum", momentum);
-        flags.put("weightDecay", weightDecay);
-        flags.put("noDecayNormBias", noDecayNormBias);
-        flags.put("warmupSteps", warmupSteps);
-        flags.put("emaDecay", emaDecay);
-        flags.put("ohem", ohem);
-        flags.put("ohemThreshold", ohemThreshold);
-        flags.put("ohemMinKept", ohemMinKept);
-        flags.put("scaleMin", scaleMin);
-        flags.put("scaleMax", scaleMax);
-        flags.put("flip", flip);
-        flags.put("photometric", photometric);
-        flags.put("workers", workers);
-        flags.put("seed", seed);
-        flags.put("evalEvery", evalEvery);
-        flags.put("evalLimit", evalLimit);
-        flags.put("logEvery", logEvery);
-        flags.put("checkpointEvery", checkpointEvery);
-        flags.put("gradClip", gradClip);
-        flags.put("dropPath", dropPath);
-        flags.put("threads", threads);
-        flags.put("devices", devices);
-        flags.put("bnMomentum", bnMomentum);
-        flags.put("pseudoData", pseudoData);
-        flags.put("initFrom", initFrom);
-        flags.put("backboneWeights", backboneWeights);
-        flags.put("skipBad", skipBad);
-        if (maxMinutes != null) {
-            flags.put("timeLimitSeconds", Math.round(maxMinutes * 60));
+        if (flags.containsKey("epochs") && !flags.containsKey("steps")) {
+            flags.put("steps", 0);
         }
         return flags;
+    }
+
+    /**
+     * Adds an option for every training setting of {@link TrainOptions#SETTINGS}, its help and default read from
+     * there: the flag is the setting's name in kebab case, but for the few below, which read better otherwise.
+     */
+    static final class SettingOptions implements CommandLine.IModelTransformer {
+
+        /** Settings whose flag is not their name: the crop is given as HxW, the time limit in minutes. */
+        private static final Map<String, String> FLAGS = Map.of("classesFile", "--classes", "cropHeight", "--crop",
+                "cropWidth", "", "timeLimitSeconds", "--max-minutes");
+
+        @Override
+        public CommandSpec transform(CommandSpec spec) {
+            Map<String, Class<?>> types = new LinkedHashMap<>();
+            for (RecordComponent c : TrainOptions.class.getRecordComponents()) {
+                types.put(c.getName(), c.getType());
+            }
+            List<OptionSpec> own = new ArrayList<>();
+            for (TrainOptions.Setting s : TrainOptions.SETTINGS) {
+                String flag = FLAGS.getOrDefault(s.key(), "--" + s.key().replaceAll("([A-Z])", "-$1")
+                        .toLowerCase(Locale.ROOT));
+                if (!flag.isEmpty()) {
+                    own.add(option(s, flag, types.get(s.key())));
+                }
+            }
+            // --resume names the flags it accepts; the command's own options stay before the settings.
+            List<OptionSpec> fields = spec.options().stream()
+                    .filter(o -> !o.usageHelp() && !o.versionHelp() && !o.longestName().equals("--config")).toList();
+            fields.forEach(spec::remove);
+            String accepted = String.join(", ", own.stream().filter(TrainCommand::resumable)
+                    .map(OptionSpec::longestName).toList());
+            for (OptionSpec o : fields) {
+                spec.addOption(!o.longestName().equals("--resume") ? o
+                        : o.toBuilder().description(o.description()[0].replace("{resumable}", accepted)).build());
+            }
+            own.forEach(spec::addOption);
+            return spec;
+        }
+
+        /** The picocli option of a setting; a boolean one is negatable, and its help says whether it is on. */
+        private static OptionSpec option(TrainOptions.Setting s, String flag, Class<?> type) {
+            Object d = s.defaultValue();
+            String help = s.help() + (d == null ? "" : " (default " + (d instanceof Boolean on ? (on ? "on" : "off")
+                    : d instanceof Double x ? BigDecimal.valueOf(x).stripTrailingZeros().toPlainString() : d) + ")");
+            OptionSpec.Builder b = OptionSpec.builder(flag).userObject(s);
+            if (flag.equals("--crop")) {
+                return b.type(ImageSize.class).converters(new ImageSizeConverter()).paramLabel("HxW")
+                        .description("Crop size (default " + d + "x"
+                                + TrainOptions.defaults().get("cropWidth") + ").").build();
+            }
+            if (flag.equals("--max-minutes")) {
+                return b.type(Double.class).paramLabel("M")
+                        .description("End training after M minutes (validation and checkpoint still run).").build();
+            }
+            if (type == boolean.class) {
+                return b.type(Boolean.class).negatable(true).description(help + ".").build();
+            }
+            return b.type(boxed(type)).paramLabel(s.label()).description(help + ".").build();
+        }
+
+        private static Class<?> boxed(Class<?> type) {
+            return type == int.class ? Integer.class : type == long.class ? Long.class
+                    : type == double.class ? Double.class : type;
+        }
+
+        /** The setting an option sets, or null for the options that are not settings. */
+        static String settingOf(OptionSpec o) {
+            return o.userObject() instanceof TrainOptions.Setting s ? s.key() : null;
+        }
+
+        /** The flags a resumed run accepts, in the order of the help. */
+        static String resumableFlags(CommandSpec spec) {
+            return String.join(", ", spec.options().stream().filter(TrainCommand::resumable)
+                    .map(OptionSpec::longestName).toList());
+        }
     }
 }

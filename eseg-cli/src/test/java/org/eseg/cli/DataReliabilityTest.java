@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.eseg.data.io.ImageFiles;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,19 +25,11 @@ class DataReliabilityTest {
     private static final int H = 64;
     private static final int W = 128;
 
-    @TempDir
-    static Path shared;
-
     /** An untrained 2-class model, the teacher of the pseudo-label tests. */
-    static Path model;
+    private static final Path model = TestModels.untrained(2);
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void teacher() throws Exception {
-        model = TestModels.liteS(shared.resolve("teacher.eseg"), 2, m -> {});
-    }
 
     private static void image(Path file, long seed) throws Exception {
         Files.createDirectories(file.getParent());

@@ -91,7 +91,7 @@ class InferenceCommandsTest {
         assertTrue(o.get("max_abs_diff").asDouble() <= 1e-3, o.toString());
         assertTrue(o.get("argmax_agreement").asDouble() >= 0.999, o.toString());
         // The file is an ordinary TorchScript archive: the benchmark-free way to check is to load it again.
-        try (var rt = DjlRuntime.open(out, RuntimeOptions.builder().build())) {
+        try (var rt = DjlRuntime.open(out, RuntimeOptions.DEFAULT)) {
             var y = rt.logits(new FloatTensor(new float[3 * 40 * 50], new long[] {1, 3, 40, 50}));
             assertEquals(40, y.shape()[2]);
             assertEquals(50, y.shape()[3]);

@@ -15,25 +15,16 @@ import java.util.List;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.eseg.data.io.ImageFiles;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** predict and eval with colliding names, nested folders, huge and unreadable images, and failures. */
 class PredictReliabilityTest {
 
-    @TempDir
-    static Path shared;
-
-    static Path model;
+    private static final Path model = TestModels.untrained(3);
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void saveModel() throws Exception {
-        model = TestModels.liteS(shared.resolve("lite.eseg"), 3, m -> {});
-    }
 
     /** Writes a random image of its own size, so that each output can be traced back to its input. */
     private static Path image(Path file, int h, int w) throws IOException {

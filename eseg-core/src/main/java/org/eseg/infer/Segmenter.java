@@ -62,7 +62,7 @@ public final class Segmenter implements AutoCloseable {
      * @throws IOException if the file is missing, truncated or not an eseg model, naming it
      */
     public static Segmenter load(Path path) throws IOException {
-        return load(path, RuntimeKind.DJL_EAGER, RuntimeOptions.builder().build());
+        return load(path, RuntimeKind.DJL_EAGER, RuntimeOptions.DEFAULT);
     }
 
     /**

@@ -23,50 +23,7 @@ import org.eseg.data.DatasetKind;
 /**
  * Every setting of a training run, with the paper's recipe as defaults (docs/design.md section 2). Read from
  * JSON or YAML ({@link #load}), overridden key by key ({@link #merge}), and saved in the run folder.
- *
- * @param model model variant name
- * @param dataset dataset layout
- * @param data dataset root
- * @param classesFile class list for the folder layout (null: {@code data/classes.txt})
- * @param trainSplit training split (null: the layout's default)
- * @param valSplit validation split (null: the layout's usual one; "none" for no validation)
- * @param out run folder
- * @param cropHeight crop rows
- * @param cropWidth crop columns
- * @param batch images per step
- * @param steps total optimizer steps (0: use epochs)
- * @param epochs passes over the training set when steps is 0
- * @param lr initial learning rate
- * @param momentum SGD momentum
- * @param weightDecay L2 weight decay
- * @param noDecayNormBias exclude BatchNorm parameters and biases from weight decay
- * @param warmupSteps linear warm-up steps
- * @param emaDecay EMA decay of the weights (0: no EMA)
- * @param ohem online hard example mining instead of plain cross-entropy
- * @param ohemThreshold OHEM probability threshold
- * @param ohemMinKept pixels OHEM keeps at least per batch (0: 100000 scaled by crop area / 512×1024)
- * @param scaleMin smallest random scale
- * @param scaleMax largest random scale
- * @param flip random horizontal flip
- * @param photometric random photometric distortion
- * @param workers data-loading threads
- * @param seed random seed
- * @param evalEvery validate every N steps (0: only at the end)
- * @param logEvery log metrics every N steps
- * @param checkpointEvery write a checkpoint every N steps (0: only at the end)
- * @param gradClip clip the global gradient norm (0: off)
- * @param dropPath stochastic-depth rate of the encoder (null: the variant's)
- * @param threads intra-op threads (0: the engine's default)
- * @param pseudoData a second labelled source (folder layout, e.g. pseudo-labels) mixed half and half
- * @param initFrom a checkpoint or run folder to start from (classifier re-initialised if classes differ)
- * @param backboneWeights imported ImageNet backbone weights
- * @param skipBad skip unreadable pairs instead of failing
- * @param evalLimit validate on at most this many images (0: all)
- * @param timeLimitSeconds end training (validate, checkpoint) once this much time has passed (0: none)
- * @param bnMomentum BatchNorm momentum, PyTorch-style (null: the model's, 0.01); short runs want ~0.1 so
- *     that the running statistics used at evaluation catch up with the weights
- * @param devices devices to train on, data-parallel when more than one, e.g. {@code gpu0,gpu1} (null: every
- *     visible GPU, else the CPU; a device may repeat, which runs replicas side by side on it)
+ * Each component is described, with its default, in {@link #SETTINGS}.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record TrainOptions(
@@ -118,6 +75,70 @@ public record TrainOptions(
             .enable(DeserializationFeature.READ_ENUMS_USING_TO_STRING)
             .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /**
+     * One training setting: its record component's name, its default (null: none, or decided later as the help
+     * says), a short placeholder for its value and what it does. The defaults and every description of the
+     * options (the command line's help included) come from {@link #SETTINGS}, so a new setting is written there
+     * and in the record, nowhere else.
+     *
+     * @param key the record component's name
+     * @param defaultValue the default (null: none)
+     * @param label a placeholder for the value in help, e.g. {@code N}
+     * @param help what the setting does, a phrase without its default
+     */
+    public record Setting(String key, Object defaultValue, String label, String help) {
+    }
+
+    /** Every setting in the record's order, with the paper's recipe as defaults (docs/design.md section 2). */
+    public static final List<Setting> SETTINGS = List.of(
+            new Setting("model", "eseg-lite-s", "NAME", "Model variant"),
+            new Setting("dataset", null, "KIND", "Dataset layout: cityscapes, ade20k or folder"),
+            new Setting("data", null, "DIR", "Dataset root folder"),
+            new Setting("classesFile", null, "FILE", "Class list of a folder dataset (default DIR/classes.txt)"),
+            new Setting("trainSplit", null, "S", "Training split (default: the layout's)"),
+            new Setting("valSplit", null, "S", "Validation split (default: the layout's; 'none' to skip)"),
+            new Setting("out", null, "RUN_DIR", "Run folder"),
+            new Setting("cropHeight", 512, "H", "Crop rows"),
+            new Setting("cropWidth", 1024, "W", "Crop columns"),
+            new Setting("batch", 16, "N", "Images per step"),
+            new Setting("steps", 90000L, "N", "Total optimizer steps (0: use epochs; on resume: the new total)"),
+            new Setting("epochs", 0, "N", "Passes over the training set, instead of steps"),
+            new Setting("lr", 0.08, "LR", "Initial learning rate"),
+            new Setting("momentum", 0.9, "M", "SGD momentum"),
+            new Setting("weightDecay", 5e-5, "WD", "Weight decay"),
+            new Setting("noDecayNormBias", false, null, "Exclude BatchNorm parameters and biases from weight decay"),
+            new Setting("warmupSteps", 0L, "N", "Linear warm-up steps"),
+            new Setting("emaDecay", 0.9998, "D", "EMA decay of the weights (0 turns EMA off)"),
+            new Setting("ohem", true, null, "OHEM cross-entropy (online hard example mining); off: plain cross-entropy"),
+            new Setting("ohemThreshold", 0.7, "P", "OHEM probability threshold"),
+            new Setting("ohemMinKept", 0L, "N", "OHEM minimum kept pixels per batch (0: 100000 scaled by crop area)"),
+            new Setting("scaleMin", 0.5, "S", "Smallest random scale"),
+            new Setting("scaleMax", 2.0, "S", "Largest random scale"),
+            new Setting("flip", true, null, "Random horizontal flip"),
+            new Setting("photometric", true, null, "Random photometric distortion"),
+            new Setting("workers", 2, "N", "Data-loading threads"),
+            new Setting("seed", 0L, "N", "Random seed"),
+            new Setting("evalEvery", 0L, "N", "Validate every N steps (0: at the end)"),
+            new Setting("logEvery", 10L, "N", "Log metrics every N steps"),
+            new Setting("checkpointEvery", 1000L, "N", "Checkpoint every N steps (0: at the end)"),
+            new Setting("gradClip", 0.0, "NORM", "Clip the global gradient norm (0: off)"),
+            new Setting("dropPath", null, "RATE", "Encoder stochastic-depth rate (default: the variant's)"),
+            new Setting("threads", 0, "N", "Intra-op CPU threads (0: all cores)"),
+            new Setting("pseudoData", null, "DIR", "Pseudo-labelled folder dataset mixed half and half "
+                    + "(self-training)"),
+            new Setting("initFrom", null, "CKPT", "Start from another run's weights (new class count: classifier "
+                    + "re-initialised)"),
+            new Setting("backboneWeights", null, "FILE", "ImageNet backbone from 'eseg import-backbone'"),
+            new Setting("skipBad", false, null, "Skip unreadable image/mask pairs (counted) instead of failing"),
+            new Setting("evalLimit", 0, "N", "Validate on at most N images (0: all)"),
+            new Setting("timeLimitSeconds", 0L, "S", "End training after this many seconds (validation and "
+                    + "checkpoint still run; 0: no limit)"),
+            new Setting("bnMomentum", null, "M", "BatchNorm momentum, PyTorch-style (default: the model's, 0.01; "
+                    + "~0.1 for short runs, so that the statistics used at evaluation catch up with the weights)"),
+            new Setting("devices", null, "LIST", "Devices to train on, data-parallel when more than one: e.g. "
+                    + "gpu0,gpu1 (default: every visible GPU, else the CPU). The batch is split evenly; the first "
+                    + "device holds the master weights"));
 
     /**
      * The settings a resumed run may change: the new total of steps, and settings of how the run is carried
@@ -206,47 +227,9 @@ public record TrainOptions(
      */
     public static ObjectNode defaults() {
         ObjectNode n = JSON.createObjectNode();
-        n.put("model", "eseg-lite-s");
-        n.putNull("dataset");
-        n.putNull("data");
-        n.putNull("classesFile");
-        n.putNull("trainSplit");
-        n.putNull("valSplit");
-        n.putNull("out");
-        n.put("cropHeight", 512);
-        n.put("cropWidth", 1024);
-        n.put("batch", 16);
-        n.put("steps", 90000);
-        n.put("epochs", 0);
-        n.put("lr", 0.08);
-        n.put("momentum", 0.9);
-        n.put("weightDecay", 5e-5);
-        n.put("noDecayNormBias", false);
-        n.put("warmupSteps", 0);
-        n.put("emaDecay", 0.9998);
-        n.put("ohem", true);
-        n.put("ohemThreshold", 0.7);
-        n.put("ohemMinKept", 0);
-        n.put("scaleMin", 0.5);
-        n.put("scaleMax", 2.0);
-        n.put("flip", true);
-        n.put("photometric", true);
-        n.put("workers", 2);
-        n.put("seed", 0);
-        n.put("evalEvery", 0);
-        n.put("logEvery", 10);
-        n.put("checkpointEvery", 1000);
-        n.put("gradClip", 0.0);
-        n.putNull("dropPath");
-        n.put("threads", 0);
-        n.putNull("pseudoData");
-        n.putNull("initFrom");
-        n.putNull("backboneWeights");
-        n.put("skipBad", false);
-        n.put("evalLimit", 0);
-        n.put("timeLimitSeconds", 0);
-        n.putNull("bnMomentum");
-        n.putNull("devices");
+        for (Setting s : SETTINGS) {
+            n.set(s.key(), JSON.valueToTree(s.defaultValue()));
+        }
         return n;
     }
 

@@ -50,7 +50,7 @@ class SegmenterTest {
             images.add(TestSegmenters.image(16 + 2 * (i % 2), 24, 10 + i));
         }
         InferenceOptions options = InferenceOptions.DEFAULT;
-        try (Segmenter s = Segmenter.load(modelFile(5), runtime, RuntimeOptions.builder().build())) {
+        try (Segmenter s = Segmenter.load(modelFile(5), runtime, RuntimeOptions.DEFAULT)) {
             assertEquals(runtime, s.runtime());
             List<Segmentation> expected = new ArrayList<>();
             for (RgbImage img : images) {

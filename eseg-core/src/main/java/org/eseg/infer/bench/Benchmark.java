@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.eseg.infer.runtime.ExportCheck;
 import org.eseg.infer.runtime.FloatTensor;
 import org.eseg.infer.runtime.SegmentationRuntime;
+import org.eseg.util.ResourceUsage;
 
 /**
  * Times {@link SegmentationRuntime}s: builds each, runs warm-up passes, then timed passes on one random
@@ -70,8 +71,8 @@ public final class Benchmark {
         try {
             for (int r = 0; r < k; r++) {
                 System.gc();
-                ProcessMemory.resetPeak();
-                before[r] = ProcessMemory.currentBytes();
+                ResourceUsage.resetPeak();
+                before[r] = ResourceUsage.residentBytes();
                 long t0 = System.nanoTime();
                 SegmentationRuntime runtime = entries.get(r).factory().get();
                 runtimes.add(runtime);
@@ -80,7 +81,7 @@ public final class Benchmark {
                 for (int i = 0; i < Math.max(1, options.warmup()); i++) {
                     runtime.logits(batch);
                 }
-                peak[r] = ProcessMemory.peakBytes();
+                peak[r] = ResourceUsage.peakResidentBytes();
             }
             for (int i = 0; i < options.iterations(); i++) {
                 for (int r = 0; r < k; r++) {

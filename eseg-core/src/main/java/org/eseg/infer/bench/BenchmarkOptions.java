@@ -1,31 +1,36 @@
 package org.eseg.infer.bench;
 
+import org.eseg.infer.runtime.RuntimeOptions;
 import org.eseg.util.ImageSize;
 
-/** What a benchmark run measures. Build with {@link #builder()}. */
-public final class BenchmarkOptions {
-
-    private final ImageSize input;
-    private final int batch;
-    private final int threads;
-    private final int iterations;
-    private final int warmup;
-
-    private BenchmarkOptions(Builder b) {
-        input = b.input;
-        batch = b.batch;
-        threads = b.threads;
-        iterations = b.iterations;
-        warmup = b.warmup;
-    }
+/**
+ * What a benchmark run measures: the runtimes opened with {@code runtime} (which fixes the image size and batch),
+ * timed over {@code iterations} forward passes after {@code warmup} untimed ones.
+ *
+ * @param runtime how the runtimes are opened; its input size is required and its batch at least 1
+ * @param iterations timed forward passes, at least 1
+ * @param warmup untimed forward passes first, at least 0
+ */
+public record BenchmarkOptions(RuntimeOptions runtime, int iterations, int warmup) {
 
     /**
-     * Starts a builder; {@code setInput} is required.
+     * Checks the settings.
      *
-     * @return a builder
+     * @throws IllegalArgumentException naming the bad setting
      */
-    public static Builder builder() {
-        return new Builder();
+    public BenchmarkOptions {
+        if (runtime.inputSize() == null) {
+            throw new IllegalArgumentException("input size is required");
+        }
+        if (runtime.batch() < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + runtime.batch());
+        }
+        if (iterations < 1) {
+            throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
+        }
+        if (warmup < 0) {
+            throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);
+        }
     }
 
     /**
@@ -34,7 +39,7 @@ public final class BenchmarkOptions {
      * @return H×W
      */
     public ImageSize input() {
-        return input;
+        return runtime.inputSize();
     }
 
     /**
@@ -43,7 +48,7 @@ public final class BenchmarkOptions {
      * @return N
      */
     public int batch() {
-        return batch;
+        return runtime.batch();
     }
 
     /**
@@ -52,115 +57,6 @@ public final class BenchmarkOptions {
      * @return threads
      */
     public int threads() {
-        return threads;
-    }
-
-    /**
-     * Timed forward passes.
-     *
-     * @return iterations
-     */
-    public int iterations() {
-        return iterations;
-    }
-
-    /**
-     * Untimed forward passes first.
-     *
-     * @return warm-up passes
-     */
-    public int warmup() {
-        return warmup;
-    }
-
-    /** Options for {@link BenchmarkOptions}. */
-    public static final class Builder {
-        private ImageSize input;
-        private int batch = 1;
-        private int threads;
-        private int iterations = 10;
-        private int warmup = 2;
-
-        private Builder() {}
-
-        /**
-         * Sets the image size (required).
-         *
-         * @param size H×W
-         * @return this
-         */
-        public Builder setInput(ImageSize size) {
-            input = size;
-            return this;
-        }
-
-        /**
-         * Sets the batch size (default 1).
-         *
-         * @param n images per pass, &gt; 0
-         * @return this
-         */
-        public Builder optBatch(int n) {
-            batch = n;
-            return this;
-        }
-
-        /**
-         * Sets the intra-op threads (default 0: engine default).
-         *
-         * @param n threads, &gt;= 0
-         * @return this
-         */
-        public Builder optThreads(int n) {
-            threads = n;
-            return this;
-        }
-
-        /**
-         * Sets the timed passes (default 10).
-         *
-         * @param n passes, &gt; 0
-         * @return this
-         */
-        public Builder optIterations(int n) {
-            iterations = n;
-            return this;
-        }
-
-        /**
-         * Sets the warm-up passes (default 2).
-         *
-         * @param n passes, &gt;= 0
-         * @return this
-         */
-        public Builder optWarmup(int n) {
-            warmup = n;
-            return this;
-        }
-
-        /**
-         * Builds the options.
-         *
-         * @return the options
-         * @throws IllegalArgumentException naming the bad setting
-         */
-        public BenchmarkOptions build() {
-            if (input == null) {
-                throw new IllegalArgumentException("input size is required");
-            }
-            if (batch < 1) {
-                throw new IllegalArgumentException("batch must be >= 1, got " + batch);
-            }
-            if (threads < 0) {
-                throw new IllegalArgumentException("threads must be >= 0, got " + threads);
-            }
-            if (iterations < 1) {
-                throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
-            }
-            if (warmup < 0) {
-                throw new IllegalArgumentException("warmup must be >= 0, got " + warmup);
-            }
-            return new BenchmarkOptions(this);
-        }
+        return runtime.threads();
     }
 }

@@ -51,7 +51,7 @@ public final class ExportCheck {
      */
     public static Parity compare(EsegModel model, Path onnxFile, ImageSize size, int batch, long seed)
             throws IOException {
-        try (SegmentationRuntime ort = OrtRuntime.open(onnxFile, RuntimeOptions.builder().build())) {
+        try (SegmentationRuntime ort = OrtRuntime.open(onnxFile, RuntimeOptions.DEFAULT)) {
             return compare(model, ort, randomImages(batch, size, seed));
         }
     }
@@ -71,7 +71,7 @@ public final class ExportCheck {
 
     private static Parity compare(EsegModel model, SegmentationRuntime candidate, FloatTensor images) {
         FloatTensor expected;
-        try (SegmentationRuntime djl = new EagerDjlRuntime(model, RuntimeOptions.builder().build())) {
+        try (SegmentationRuntime djl = new EagerDjlRuntime(model, RuntimeOptions.DEFAULT)) {
             expected = djl.logits(images);
         }
         return compare(expected, candidate.logits(images));

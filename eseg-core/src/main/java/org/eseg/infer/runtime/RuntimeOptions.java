@@ -2,21 +2,70 @@ package org.eseg.infer.runtime;
 
 import org.eseg.util.ImageSize;
 
-/** How to open a {@link SegmentationRuntime}. Build with {@link #builder()}. */
-public final class RuntimeOptions {
+/**
+ * How to open a {@link SegmentationRuntime}: start from {@link #DEFAULT} and change what differs with the
+ * {@code with} methods.
+ *
+ * @param threads intra-op threads, or 0 for the engine's choice (usually one per core); for DJL this sets
+ *     libtorch's process-wide thread count
+ * @param inputSize the only input size the runtime will see, or null for any (ONNX Runtime plans its memory
+ *     better for a fixed size)
+ * @param batch the only batch size the runtime will see with the fixed input size, or 0 for any (ONNX Runtime
+ *     then knows every shape and fuses more)
+ * @param spinWait whether idle worker threads busy-wait for work (ONNX Runtime; libtorch's OpenMP pool follows
+ *     the OMP_WAIT_POLICY environment variable instead, which the eseg launcher sets to PASSIVE): faster on an
+ *     idle machine, much slower when other processes share the cores
+ * @param lowMemory whether to trade speed for a lower peak (ONNX Runtime: no memory arena, no buffer planning)
+ */
+public record RuntimeOptions(int threads, ImageSize inputSize, int batch, boolean spinWait, boolean lowMemory) {
 
-    private final int threads;
-    private final ImageSize inputSize;
-    private final int batch;
-    private final boolean spinWait;
-    private final boolean lowMemory;
+    /** The engine's threads, any input size and batch, sleeping idle threads, speed over memory. */
+    public static final RuntimeOptions DEFAULT = new RuntimeOptions(0, null, 0, false, false);
 
-    private RuntimeOptions(Builder b) {
-        this.lowMemory = b.lowMemory;
-        this.threads = b.threads;
-        this.inputSize = b.inputSize;
-        this.batch = b.batch;
-        this.spinWait = b.spinWait;
+    /**
+     * Checks the counts.
+     *
+     * @throws IllegalArgumentException if threads or batch is negative
+     */
+    public RuntimeOptions {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        }
+        if (batch < 0) {
+            throw new IllegalArgumentException("batch must be >= 0 (0: any), got " + batch);
+        }
+    }
+
+    /**
+     * These options with other intra-op threads.
+     *
+     * @param n threads, or 0 for the engine's choice
+     * @return the copy
+     */
+    public RuntimeOptions withThreads(int n) {
+        return new RuntimeOptions(n, inputSize, batch, spinWait, lowMemory);
+    }
+
+    /**
+     * These options promising a fixed input size and batch.
+     *
+     * @param size H×W, or null for any
+     * @param n images per call, or 0 for any
+     * @return the copy
+     */
+    public RuntimeOptions withInput(ImageSize size, int n) {
+        return new RuntimeOptions(threads, size, n, spinWait, lowMemory);
+    }
+
+    /**
+     * These options with idle threads spinning or sleeping, and with or without the low-memory trade.
+     *
+     * @param spin whether idle threads busy-wait
+     * @param low whether to keep the peak low
+     * @return the copy
+     */
+    public RuntimeOptions withIdleAndMemory(boolean spin, boolean low) {
+        return new RuntimeOptions(threads, inputSize, batch, spin, low);
     }
 
     /**
@@ -25,144 +74,6 @@ public final class RuntimeOptions {
      * @return options that promise nothing about shapes
      */
     public RuntimeOptions anySize() {
-        return builder().optThreads(threads).optSpinWait(spinWait).optLowMemory(lowMemory).build();
-    }
-
-    /**
-     * Starts a builder (engine-default threads, any input size).
-     *
-     * @return a builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /**
-     * Intra-op threads, or 0 for the engine's default.
-     *
-     * @return threads
-     */
-    public int threads() {
-        return threads;
-    }
-
-    /**
-     * The only input size the runtime will see, or null for any. ONNX Runtime plans its memory better
-     * for a fixed size.
-     *
-     * @return the size or null
-     */
-    public ImageSize inputSize() {
-        return inputSize;
-    }
-
-    /**
-     * The only batch size the runtime will see with the fixed {@link #inputSize()}, or 0 for any.
-     *
-     * @return N or 0
-     */
-    public int batch() {
-        return batch;
-    }
-
-    /**
-     * Whether idle worker threads busy-wait for work (ONNX Runtime; libtorch's OpenMP pool follows the
-     * OMP_WAIT_POLICY environment variable instead, which the eseg launcher sets to PASSIVE).
-     *
-     * @return true to spin
-     */
-    public boolean spinWait() {
-        return spinWait;
-    }
-
-    /**
-     * Whether to trade speed for a lower peak (ONNX Runtime: no memory arena, no buffer planning).
-     *
-     * @return true for low memory
-     */
-    public boolean lowMemory() {
-        return lowMemory;
-    }
-
-    /** Options for {@link RuntimeOptions}. */
-    public static final class Builder {
-        private boolean lowMemory;
-        private int threads;
-        private ImageSize inputSize;
-        private int batch;
-        private boolean spinWait;
-
-        private Builder() {}
-
-        /**
-         * Sets the intra-op threads (default 0: the engine's choice, usually one per core). For DJL this
-         * sets libtorch's process-wide thread count.
-         *
-         * @param n threads, &gt;= 0
-         * @return this
-         */
-        public Builder optThreads(int n) {
-            threads = n;
-            return this;
-        }
-
-        /**
-         * Promises a fixed input size (default: any).
-         *
-         * @param size H×W or null
-         * @return this
-         */
-        public Builder optInputSize(ImageSize size) {
-            inputSize = size;
-            return this;
-        }
-
-        /**
-         * Promises a fixed batch size along with a fixed input size (default: any): ONNX Runtime then
-         * knows every shape and fuses more.
-         *
-         * @param n images per call, or 0 for any
-         * @return this
-         */
-        public Builder optBatch(int n) {
-            batch = n;
-            return this;
-        }
-
-        /**
-         * Lets idle worker threads busy-wait (default false: they sleep, which is much faster when other
-         * processes share the cores and a little slower on an idle machine).
-         *
-         * @param spin whether to spin
-         * @return this
-         */
-        public Builder optSpinWait(boolean spin) {
-            spinWait = spin;
-            return this;
-        }
-
-        /**
-         * Trades speed for memory where a runtime can (default false).
-         *
-         * @param low whether to keep the peak low
-         * @return this
-         */
-        public Builder optLowMemory(boolean low) {
-            lowMemory = low;
-            return this;
-        }
-
-        /**
-         * Builds the options.
-         *
-         * @return the options
-         * @throws IllegalArgumentException if threads is negative
-         */
-        public RuntimeOptions build() {
-            if (threads < 0) {
-                throw new IllegalArgumentException("threads must be >= 0, got " + threads);
-            }
-            return new RuntimeOptions(this);
-        }
+        return withInput(null, 0);
     }
 }

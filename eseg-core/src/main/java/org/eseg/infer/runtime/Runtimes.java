@@ -26,8 +26,8 @@ public final class Runtimes {
             case ONNX -> {
                 InferenceGraph graph = ModelCompiler.compile(model);
                 byte[] onnx = OnnxExporter.export(graph,
-                        OnnxExportOptions.builder().optInputSize(options.inputSize())
-                                .optBatch(options.inputSize() == null ? 0 : options.batch()).build());
+                        OnnxExportOptions.DEFAULT.withInput(options.inputSize(),
+                                options.inputSize() == null ? 0 : options.batch()));
                 yield OrtRuntime.open(onnx, options);
             }
         };

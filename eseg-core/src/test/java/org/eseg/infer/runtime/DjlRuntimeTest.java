@@ -27,8 +27,8 @@ class DjlRuntimeTest {
             FloatTensor image = new FloatTensor(TestSupport.image(2, h, w), new long[] {2, 3, h, w});
             FloatTensor expected;
             FloatTensor actual;
-            try (SegmentationRuntime eager = new EagerDjlRuntime(model, RuntimeOptions.builder().build());
-                    SegmentationRuntime fast = Runtimes.open(RuntimeKind.DJL, model, RuntimeOptions.builder().build())) {
+            try (SegmentationRuntime eager = new EagerDjlRuntime(model, RuntimeOptions.DEFAULT);
+                    SegmentationRuntime fast = Runtimes.open(RuntimeKind.DJL, model, RuntimeOptions.DEFAULT)) {
                 expected = eager.logits(image);
                 actual = fast.logits(image);
             }

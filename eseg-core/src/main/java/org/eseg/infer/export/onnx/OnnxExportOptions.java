@@ -3,10 +3,14 @@ package org.eseg.infer.export.onnx;
 import org.eseg.util.ImageSize;
 
 /**
- * How to export: a fixed input size or dynamic H and W, a fixed or free batch size, and the ONNX opset.
- * Build with {@link #builder()}.
+ * How to export: start from {@link #DEFAULT} (dynamic H and W, free batch, opset {@value #DEFAULT_OPSET}) and
+ * change what differs with the {@code with} methods.
+ *
+ * @param inputSize the fixed input size, or null when H and W are dynamic
+ * @param batch the fixed batch size, or 0 when it is free
+ * @param opset the ONNX opset, {@value #MIN_OPSET}..{@value #MAX_OPSET}
  */
-public final class OnnxExportOptions {
+public record OnnxExportOptions(ImageSize inputSize, int batch, int opset) {
 
     /** The lowest opset supported: Resize with optional roi/scales inputs needs 13. */
     public static final int MIN_OPSET = 13;
@@ -14,33 +18,42 @@ public final class OnnxExportOptions {
     public static final int MAX_OPSET = 21;
     /** The default opset. */
     public static final int DEFAULT_OPSET = 17;
+    /** Dynamic H and W, a free batch size, the default opset. */
+    public static final OnnxExportOptions DEFAULT = new OnnxExportOptions(null, 0, DEFAULT_OPSET);
 
-    private final ImageSize inputSize;
-    private final int batch;
-    private final int opset;
-
-    private OnnxExportOptions(Builder b) {
-        this.inputSize = b.inputSize;
-        this.batch = b.batch;
-        this.opset = b.opset;
+    /**
+     * Checks the batch and the opset.
+     *
+     * @throws IllegalArgumentException if the opset or the batch is out of range
+     */
+    public OnnxExportOptions {
+        if (batch < 0) {
+            throw new IllegalArgumentException("batch must be at least 1 (or 0 for a free batch), got " + batch);
+        }
+        if (opset < MIN_OPSET || opset > MAX_OPSET) {
+            throw new IllegalArgumentException("opset must be in " + MIN_OPSET + ".." + MAX_OPSET + ", got " + opset);
+        }
     }
 
     /**
-     * Starts a builder (dynamic size, opset {@value #DEFAULT_OPSET}).
+     * These options with a fixed input size and batch.
      *
-     * @return a builder
+     * @param size H×W, or null for dynamic
+     * @param n images per run, or 0 for a free batch size
+     * @return the copy
      */
-    public static Builder builder() {
-        return new Builder();
+    public OnnxExportOptions withInput(ImageSize size, int n) {
+        return new OnnxExportOptions(size, n, opset);
     }
 
     /**
-     * The fixed input size, or null when H and W are dynamic.
+     * These options with another opset.
      *
-     * @return the size or null
+     * @param version {@value #MIN_OPSET}..{@value #MAX_OPSET}
+     * @return the copy
      */
-    public ImageSize inputSize() {
-        return inputSize;
+    public OnnxExportOptions withOpset(int version) {
+        return new OnnxExportOptions(inputSize, batch, version);
     }
 
     /**
@@ -50,82 +63,5 @@ public final class OnnxExportOptions {
      */
     public boolean dynamic() {
         return inputSize == null;
-    }
-
-    /**
-     * The fixed batch size, or 0 when it is free.
-     *
-     * @return N or 0
-     */
-    public int batch() {
-        return batch;
-    }
-
-    /**
-     * The ONNX opset.
-     *
-     * @return opset version
-     */
-    public int opset() {
-        return opset;
-    }
-
-    /** Options for {@link OnnxExportOptions}. */
-    public static final class Builder {
-        private ImageSize inputSize;
-        private int batch;
-        private int opset = DEFAULT_OPSET;
-
-        private Builder() {}
-
-        /**
-         * Fixes the input size (default: dynamic).
-         *
-         * @param size H×W, or null for dynamic
-         * @return this
-         */
-        public Builder optInputSize(ImageSize size) {
-            inputSize = size;
-            return this;
-        }
-
-        /**
-         * Fixes the batch size (default: free).
-         *
-         * @param n images per run, or 0 for a free batch size
-         * @return this
-         */
-        public Builder optBatch(int n) {
-            batch = n;
-            return this;
-        }
-
-        /**
-         * Sets the opset (default {@value OnnxExportOptions#DEFAULT_OPSET}).
-         *
-         * @param version {@value OnnxExportOptions#MIN_OPSET}..{@value OnnxExportOptions#MAX_OPSET}
-         * @return this
-         */
-        public Builder optOpset(int version) {
-            opset = version;
-            return this;
-        }
-
-        /**
-         * Builds the options.
-         *
-         * @return the options
-         * @throws IllegalArgumentException if the opset or the batch is out of range
-         */
-        public OnnxExportOptions build() {
-            if (batch < 0) {
-                throw new IllegalArgumentException("batch must be at least 1 (or 0 for a free batch), got " + batch);
-            }
-            if (opset < MIN_OPSET || opset > MAX_OPSET) {
-                throw new IllegalArgumentException(
-                        "opset must be in " + MIN_OPSET + ".." + MAX_OPSET + ", got " + opset);
-            }
-            return new OnnxExportOptions(this);
-        }
     }
 }
