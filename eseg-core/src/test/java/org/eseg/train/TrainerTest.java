@@ -156,7 +156,7 @@ class TrainerTest {
         }
         // A data-parallel checkpoint is an ordinary model file.
         try (NDManager m = NDManager.newBaseManager()) {
-            assertEquals(19, ModelFile.load(split, m).config().numClasses());
+            assertEquals(19, ModelFile.load(Checkpoint.resolve(split), m).config().numClasses());
         }
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> options(tmp.resolve("dp-bad"), 2, Map.of("devices", "cpu,tpu0")));
