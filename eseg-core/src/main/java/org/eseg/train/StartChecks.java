@@ -28,7 +28,7 @@ final class StartChecks {
      */
     static List<Device> check(TrainOptions options, boolean resuming) throws IOException {
         if (!Files.isDirectory(Path.of(options.data()))) {
-            throw new IllegalArgumentException("data folder " + options.data() + " is not a folder");
+            throw new IllegalArgumentException("the data folder " + options.data() + " does not exist or is not a folder");
         }
         LibtorchThreads.set(options.threads());
         List<Device> devices = options.devices() != null

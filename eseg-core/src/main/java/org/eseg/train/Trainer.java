@@ -142,7 +142,7 @@ public final class Trainer {
             }
         }, "eseg-train-stop");
         try {
-            List<Device> devices = StartChecks.check(options, true);
+            List<Device> devices = StartChecks.check(options, mode == RunFolder.Mode.RESUME);
             Runtime.getRuntime().addShutdownHook(hook);
             try (RunFolder folder = RunFolder.open(runDir, mode, listener)) {
                 try {
