@@ -16,6 +16,8 @@ import org.eseg.model.EsegModel;
 import org.eseg.model.EsegVariants;
 import org.eseg.model.io.ModelFile;
 import org.eseg.model.io.ParameterNames;
+import org.eseg.util.LibtorchThreads;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +26,12 @@ class PretrainedTest {
 
     @TempDir
     Path tmp;
+
+    @BeforeAll
+    static void threads() {
+        // These models are built outside the trainer, which would otherwise set this.
+        LibtorchThreads.set(1);
+    }
 
     @Test
     void anotherClassCountResetsExactlyTheParametersTheHeadReportsAsClassifier() throws IOException {
