@@ -288,14 +288,14 @@ class RunReliabilityTest {
         Path run = tmp.resolve("b1");
         CliRun one = train(run, 2, "--batch", "1");
         assertEquals(2, one.exitCode(), one.err());
-        assertTrue(one.err().contains("--batch 1 is too small") && one.err().contains("use --batch 2"), one.err());
+        assertTrue(one.err().contains("batch 1 is too small") && one.err().contains("use a batch of 2"), one.err());
         assertFalse(Files.exists(run));
 
         // Three images over two replicas: one device gets a single image.
         CliRun perDevice = train(run, 2, "--batch", "3", "--devices", "cpu,cpu");
         assertEquals(2, perDevice.exitCode(), perDevice.err());
         assertTrue(perDevice.err().contains("1 image(s) per device on 2 devices")
-                && perDevice.err().contains("use --batch 4"), perDevice.err());
+                && perDevice.err().contains("use a batch of 4"), perDevice.err());
         assertFalse(Files.exists(run));
 
         // The real condition is values per channel at P9, not the batch: a crop above 512 rows gives P9 2x1.

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
+import java.util.List;
 import org.eseg.graph.CompilableBlock;
 import org.eseg.graph.GraphBuilder;
 import org.eseg.model.backbone.EfficientNetEncoder;
@@ -84,6 +85,16 @@ public final class EsegModel extends AbstractBlock implements CompilableBlock {
      */
     public EfficientNetEncoder backbone() {
         return backbone;
+    }
+
+    /**
+     * The parameters that depend on the class count (the head's classifier); the rest of the model carries over
+     * to a model for other classes.
+     *
+     * @return the classifier's parameters
+     */
+    public List<Parameter> classifierParameters() {
+        return head.classifierParameters();
     }
 
     /**

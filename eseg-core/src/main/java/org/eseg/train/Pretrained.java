@@ -6,6 +6,7 @@ import ai.djl.nn.Parameter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.eseg.model.EsegConfig;
 import org.eseg.model.EsegModel;
@@ -16,8 +17,6 @@ import org.eseg.util.Tensors;
 
 /** Starting a run from another run's weights (fine-tuning, e.g. Mapillary → Cityscapes). */
 final class Pretrained {
-
-    private static final String CLASSIFIER = "head.classifier.";
 
     private Pretrained() {}
 
@@ -38,15 +37,16 @@ final class Pretrained {
         boolean newClasses = theirs.numClasses() != ours.numClasses();
         if (!theirs.withClasses(ours.numClasses()).equals(ours.withClasses(ours.numClasses()).withBackbone(theirs.backbone()))
                 || !theirs.backbone().withDropPath(0).equals(ours.backbone().withDropPath(0))) {
-            throw new IllegalArgumentException("--init-from " + source + " is a " + theirs.name()
+            throw new IllegalArgumentException("the run to initialise from, " + source + ", is a " + theirs.name()
                     + " model; it cannot initialise a " + ours.name() + " (only the class count may differ)");
         }
         try (NDManager tmp = manager.newSubManager()) {
             EsegModel src = ModelFile.load(file, tmp);
+            List<Parameter> classifier = model.classifierParameters();
             Map<String, NDArray> byName = new HashMap<>();
             ParameterNames.of(src).forEach((n, p) -> byName.put(n, p.getArray()));
             for (Map.Entry<String, Parameter> e : ParameterNames.of(model).entrySet()) {
-                if (newClasses && e.getKey().startsWith(CLASSIFIER)) {
+                if (newClasses && classifier.contains(e.getValue())) {
                     continue;
                 }
                 Tensors.assign(e.getValue().getArray(), byName.get(e.getKey()));

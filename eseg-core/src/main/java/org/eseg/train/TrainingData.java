@@ -1,6 +1,5 @@
 package org.eseg.train;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +23,7 @@ import org.eseg.data.transform.Augmentation;
 record TrainingData(Dataset train, Dataset validation, Dataset pseudo, DataLoader loader) implements AutoCloseable {
 
     static TrainingData open(TrainOptions o, LoaderState start) {
-        Path root = Path.of(o.data());
-        if (!Files.isDirectory(root)) {
-            throw new IllegalArgumentException("--data " + root + " is not a folder");
-        }
+        Path root = Path.of(o.data()); // a folder: StartChecks made sure before the run folder was made
         Path classesFile = o.classesFile() == null ? null : Path.of(o.classesFile());
         Dataset train = o.dataset().open(root, o.trainSplit(), classesFile, o.skipBad());
         if (train.size() == 0) {
@@ -37,7 +33,7 @@ record TrainingData(Dataset train, Dataset validation, Dataset pseudo, DataLoade
         Dataset pseudo = null;
         if (o.pseudoData() != null) {
             pseudo = PseudoLabelFolder.open(Path.of(o.pseudoData()), o.skipBad());
-            checkSameClasses(train.classes(), pseudo.classes(), "--pseudo-data " + o.pseudoData());
+            checkSameClasses(train.classes(), pseudo.classes(), "the pseudo-labelled data " + o.pseudoData());
         }
         Augmentation aug = Augmentation.builder()
                 .scale(o.scaleMin(), o.scaleMax())

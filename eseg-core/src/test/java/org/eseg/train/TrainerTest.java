@@ -106,6 +106,55 @@ class TrainerTest {
     }
 
     @Test
+    void aHookSeesEveryLoggedStepValidationAndCheckpointAsTheRunRecordsThem() throws IOException {
+        Path run = tmp.resolve("hooked");
+        List<String> seen = new java.util.ArrayList<>();
+        new Trainer(options(run, 5, Map.of("logEvery", 2, "evalEvery", 2, "checkpointEvery", 4)), null)
+                .addHook(new TrainingHook() {
+                    @Override
+                    public void onStep(LoggedStep s) {
+                        seen.add("step " + s.step() + " loss " + (float) s.loss());
+                    }
+
+                    @Override
+                    public void onValidation(long step, org.eseg.eval.SegmentationMetrics m) {
+                        seen.add("validation " + step + " miou " + m.meanIou());
+                    }
+
+                    @Override
+                    public void onCheckpoint(long step, Path file) {
+                        seen.add("checkpoint " + step + " " + file.getFileName());
+                    }
+
+                    @Override
+                    public void onEnd(long step) {
+                        seen.add("end " + step);
+                    }
+                })
+                .run();
+        // The same events, rebuilt from what the run wrote: metrics.jsonl has a line per logged step (2, 4 and the
+        // last, 5) and per validation (every 2 steps and at the end); checkpoints at 4 and at the end.
+        List<String> written = new java.util.ArrayList<>();
+        for (JsonNode n : new MetricsLog(run.resolve("metrics.jsonl")).read()) {
+            long step = n.get("step").asLong();
+            if (n.has("loss")) {
+                written.add("step " + step + " loss " + n.get("loss").floatValue());
+            } else {
+                written.add("validation " + step + " miou " + n.get("miou").asDouble());
+            }
+            if (step == 4 && n.has("miou")) {
+                written.add("checkpoint 4 latest.eseg");
+            }
+        }
+        written.add("checkpoint 5 latest.eseg");
+        written.add("end 5");
+        assertEquals(written, seen);
+        assertEquals(List.of("step 2", "validation 2", "step 4", "validation 4", "checkpoint 4", "step 5",
+                "validation 5", "checkpoint 5", "end 5"),
+                seen.stream().map(e -> e.split(" ")[0] + " " + e.split(" ")[1]).toList());
+    }
+
+    @Test
     void stoppingAndResumingGivesTheSameWeightsAsOneRun() throws IOException {
         Map<String, Object> extra = Map.of("dropPath", 0.3);
         new Trainer(options(tmp.resolve("whole"), 4, extra), null).run();

@@ -1,7 +1,9 @@
 package org.eseg.model.head;
 
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
+import java.util.List;
 import org.eseg.graph.GraphBuilder;
 import org.eseg.model.layers.Act;
 import org.eseg.model.layers.ActivationBlock;
@@ -47,6 +49,16 @@ public final class SegmentationHead extends NamedSequential {
         add("bn", this.bn);
         add("act", this.act);
         add("classifier", classifier);
+    }
+
+    /**
+     * The parameters that depend on the class count: a model trained for other classes keeps everything but
+     * these (fine-tuning re-initialises them).
+     *
+     * @return the classifier's weight and bias
+     */
+    public List<Parameter> classifierParameters() {
+        return classifier.getParameters().values();
     }
 
     /** The chain, with the BatchNorm folded into the separable convolution's pointwise step. */

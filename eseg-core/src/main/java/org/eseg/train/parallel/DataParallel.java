@@ -133,7 +133,7 @@ public final class DataParallel implements AutoCloseable {
         int k = devices.size();
         if (n < k) {
             throw new IllegalArgumentException("a batch of " + n + " images cannot be split over " + k
-                    + " devices; use --batch " + k + " or more");
+                    + " devices; use a batch of " + k + " or more");
         }
         NDManager stepManager = images.getManager();
         double total = 0;
