@@ -27,32 +27,21 @@ import org.eseg.train.schedule.CosineSchedule;
  * holds the averaged weights for validation and the saved file), the loss, the optimiser, the EMA and the
  * learning-rate schedule. It also saves them into a checkpoint and restores them from one, so that the two stay
  * in step.
+ *
+ * @param model the model the optimiser updates
+ * @param evalModel with an EMA, the model holding the averaged weights; otherwise null
+ * @param sgd the optimiser
+ * @param ema the weight average, or null
+ * @param loss the training loss
+ * @param schedule the learning rate at each step
+ * @param totalSteps the step the run ends at
+ * @param initShape the shape the models were initialised for (one crop)
  */
-final class TrainingComponents implements AutoCloseable {
+record TrainingComponents(EsegModel model, EsegModel evalModel, Sgd sgd, Ema ema, SegmentationLoss loss,
+        CosineSchedule schedule, long totalSteps, Shape initShape) implements AutoCloseable {
 
     /** The first warm-up step's learning rate, as a fraction of the base rate. */
     private static final double WARMUP_START = 0.1;
-
-    private final EsegModel model;
-    private final EsegModel evalModel;
-    private final Sgd sgd;
-    private final Ema ema;
-    private final SegmentationLoss loss;
-    private final CosineSchedule schedule;
-    private final long totalSteps;
-    private final Shape initShape;
-
-    private TrainingComponents(EsegModel model, EsegModel evalModel, Sgd sgd, Ema ema, SegmentationLoss loss,
-            CosineSchedule schedule, long totalSteps, Shape initShape) {
-        this.model = model;
-        this.evalModel = evalModel;
-        this.sgd = sgd;
-        this.ema = ema;
-        this.loss = loss;
-        this.schedule = schedule;
-        this.totalSteps = totalSteps;
-        this.initShape = initShape;
-    }
 
     /**
      * Builds everything a run trains with. A new run's model starts from the imported backbone weights or another
@@ -126,36 +115,6 @@ final class TrainingComponents implements AutoCloseable {
             c = c.withBatchNorm(new BatchNormSpec(c.batchNorm().eps(), options.bnMomentum()));
         }
         return c;
-    }
-
-    /** The model the optimiser updates. */
-    EsegModel model() {
-        return model;
-    }
-
-    /** The shape the models were initialised for (one crop). */
-    Shape initShape() {
-        return initShape;
-    }
-
-    /** The optimiser. */
-    Sgd sgd() {
-        return sgd;
-    }
-
-    /** The training loss. */
-    SegmentationLoss loss() {
-        return loss;
-    }
-
-    /** The learning rate at each step. */
-    CosineSchedule schedule() {
-        return schedule;
-    }
-
-    /** The step the run ends at. */
-    long totalSteps() {
-        return totalSteps;
     }
 
     /** After an optimiser step: moves the EMA (if any) towards the new weights. */

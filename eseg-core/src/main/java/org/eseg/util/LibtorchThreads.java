@@ -3,6 +3,7 @@ package org.eseg.util;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.pytorch.jni.JniUtils;
@@ -192,7 +193,8 @@ public final class LibtorchThreads {
         float[] gradient = Probes.convInputGradientInJava();
         float[] pointwise = Probes.pointwiseConvInJava();
         for (int repeat = 0; repeat < PROBE_REPEATS; repeat++) {
-            if (!Probes.close(gradient, Probes.convInputGradient()) || !Probes.close(pointwise, Probes.pointwiseConv())) {
+            if (!Probes.close(gradient, Probes.convInputGradient())
+                    || !Probes.close(pointwise, Probes.pointwiseConv())) {
                 System.exit(1);
             }
         }
@@ -202,14 +204,10 @@ public final class LibtorchThreads {
     /** Small computations that went wrong on a processor where oneDNN's kernels do, each with its Java twin. */
     static final class Probes {
 
-        private static final int N = 2;
-        private static final int CIN = 16;
-        private static final int COUT = 8;
-        private static final int H = 4;
-        private static final int W = 6;
-        private static final int K = 3;
-        private static final int WIDE_IN = 288;
-        private static final int WIDE_OUT = 80;
+        /** The 3x3 probe: batch, input and output channels, height, width, kernel. */
+        private static final int N = 2, CIN = 16, COUT = 8, H = 4, W = 6, K = 3;
+        /** The 1x1 probe's input and output channels (the shape that broke: ESeg-Lite-S's widest 1x1). */
+        private static final int WIDE_IN = 288, WIDE_OUT = 80;
 
         private Probes() {}
 
@@ -226,19 +224,19 @@ public final class LibtorchThreads {
             return true;
         }
 
-        private static float[] wave(int n, double step, boolean cosine) {
-            float[] v = new float[n];
-            for (int i = 0; i < n; i++) {
-                v[i] = (float) (cosine ? Math.cos(step * i) : Math.sin(step * i));
-            }
-            return v;
+        private static NDArray tensor(NDManager m, double[] values, Shape shape) {
+            return m.create(values).toType(DataType.FLOAT32, false).reshape(shape);
+        }
+
+        private static double[] wave(int n, double step, java.util.function.DoubleUnaryOperator f) {
+            return java.util.stream.IntStream.range(0, n).mapToDouble(i -> f.applyAsDouble(step * i)).toArray();
         }
 
         /** dL/dx of L = sum(conv3x3(x, w)^2), stride 1, padding 1, 16 to 8 channels. */
         static float[] convInputGradient() {
             try (NDManager m = NDManager.newBaseManager()) {
-                NDArray x = m.create(wave(N * CIN * H * W, 0.37, false)).reshape(new Shape(N, CIN, H, W));
-                NDArray w = m.create(wave(COUT * CIN * K * K, 0.11, true)).reshape(new Shape(COUT, CIN, K, K));
+                NDArray x = tensor(m, wave(N * CIN * H * W, 0.37, Math::sin), new Shape(N, CIN, H, W));
+                NDArray w = tensor(m, wave(COUT * CIN * K * K, 0.11, Math::cos), new Shape(COUT, CIN, K, K));
                 x.setRequiresGradient(true);
                 try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                     NDArray y = Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1)
@@ -250,37 +248,18 @@ public final class LibtorchThreads {
         }
 
         static float[] convInputGradientInJava() {
-            float[] x = wave(N * CIN * H * W, 0.37, false);
-            float[] w = wave(COUT * CIN * K * K, 0.11, true);
+            double[] x = wave(N * CIN * H * W, 0.37, Math::sin);
+            double[] w = wave(COUT * CIN * K * K, 0.11, Math::cos);
             float[] g = new float[x.length];
             for (int n = 0; n < N; n++) {
                 for (int o = 0; o < COUT; o++) {
                     for (int i = 0; i < H; i++) {
                         for (int j = 0; j < W; j++) {
-                            double y = 0;
-                            for (int c = 0; c < CIN; c++) {
-                                for (int a = 0; a < K; a++) {
-                                    for (int b = 0; b < K; b++) {
-                                        int r = i + a - 1;
-                                        int s = j + b - 1;
-                                        if (r >= 0 && r < H && s >= 0 && s < W) {
-                                            y += w[((o * CIN + c) * K + a) * K + b] * x[((n * CIN + c) * H + r) * W + s];
-                                        }
-                                    }
-                                }
-                            }
-                            for (int c = 0; c < CIN; c++) {
-                                for (int a = 0; a < K; a++) {
-                                    for (int b = 0; b < K; b++) {
-                                        int r = i + a - 1;
-                                        int s = j + b - 1;
-                                        if (r >= 0 && r < H && s >= 0 && s < W) {
-                                            g[((n * CIN + c) * H + r) * W + s] +=
-                                                    (float) (2 * y * w[((o * CIN + c) * K + a) * K + b]);
-                                        }
-                                    }
-                                }
-                            }
+                            double[] y = {0};
+                            int[] at = {n, o, i, j};
+                            taps(at, (xi, wi) -> y[0] += w[wi] * x[xi]);
+                            // dL/dy = 2y flows back along the same taps.
+                            taps(at, (xi, wi) -> g[xi] += (float) (2 * y[0] * w[wi]));
                         }
                     }
                 }
@@ -288,19 +267,39 @@ public final class LibtorchThreads {
             return g;
         }
 
+        /** One term of a convolution output: an input index and a weight index. */
+        private interface Tap {
+            void at(int inputIndex, int weightIndex);
+        }
+
+        /** Calls {@code tap} with the input and weight index of every term of output {@code (n, o, i, j)}. */
+        private static void taps(int[] at, Tap tap) {
+            for (int c = 0; c < CIN; c++) {
+                for (int a = 0; a < K; a++) {
+                    for (int b = 0; b < K; b++) {
+                        int r = at[2] + a - 1;
+                        int s = at[3] + b - 1;
+                        if (r >= 0 && r < H && s >= 0 && s < W) {
+                            tap.at(((at[0] * CIN + c) * H + r) * W + s, ((at[1] * CIN + c) * K + a) * K + b);
+                        }
+                    }
+                }
+            }
+        }
+
         /** A 1x1 convolution from 288 to 80 channels of a (2, 288, 1, 1) input. */
         static float[] pointwiseConv() {
             try (NDManager m = NDManager.newBaseManager()) {
-                NDArray x = m.create(wave(N * WIDE_IN, 0.37, false)).reshape(new Shape(N, WIDE_IN, 1, 1));
-                NDArray w = m.create(wave(WIDE_OUT * WIDE_IN, 0.11, true)).reshape(new Shape(WIDE_OUT, WIDE_IN, 1, 1));
+                NDArray x = tensor(m, wave(N * WIDE_IN, 0.37, Math::sin), new Shape(N, WIDE_IN, 1, 1));
+                NDArray w = tensor(m, wave(WIDE_OUT * WIDE_IN, 0.11, Math::cos), new Shape(WIDE_OUT, WIDE_IN, 1, 1));
                 return Conv2d.conv2d(x, w, null, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), 1)
                         .singletonOrThrow().toFloatArray();
             }
         }
 
         static float[] pointwiseConvInJava() {
-            float[] x = wave(N * WIDE_IN, 0.37, false);
-            float[] w = wave(WIDE_OUT * WIDE_IN, 0.11, true);
+            double[] x = wave(N * WIDE_IN, 0.37, Math::sin);
+            double[] w = wave(WIDE_OUT * WIDE_IN, 0.11, Math::cos);
             float[] y = new float[N * WIDE_OUT];
             for (int n = 0; n < N; n++) {
                 for (int o = 0; o < WIDE_OUT; o++) {

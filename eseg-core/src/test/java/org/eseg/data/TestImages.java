@@ -27,19 +27,16 @@ public final class TestImages {
 
     /** Writes an 8-bit grayscale PNG with value at(x, y). */
     public static Path gray(Path file, int h, int w, IntBinaryOperator at) throws IOException {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
-        WritableRaster r = img.getRaster();
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                r.setSample(x, y, 0, at.applyAsInt(x, y));
-            }
-        }
-        return write(file, img);
+        return grayOfType(file, h, w, BufferedImage.TYPE_BYTE_GRAY, at);
     }
 
     /** Writes a 16-bit grayscale PNG with value at(x, y). */
     public static Path gray16(Path file, int h, int w, IntBinaryOperator at) throws IOException {
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
+        return grayOfType(file, h, w, BufferedImage.TYPE_USHORT_GRAY, at);
+    }
+
+    private static Path grayOfType(Path file, int h, int w, int type, IntBinaryOperator at) throws IOException {
+        BufferedImage img = new BufferedImage(w, h, type);
         WritableRaster r = img.getRaster();
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
