@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import org.eseg.train.checkpoint.Checkpoint;
 import org.eseg.util.AtomicFiles;
+import org.eseg.util.CreatedFolders;
 import org.eseg.util.FolderLock;
-import org.eseg.util.OutputFolders;
 
 /**
  * A training run's folder, owned for the length of a run: created if needed, locked against a second run
@@ -41,11 +41,11 @@ final class RunFolder implements AutoCloseable {
     }
 
     private final Path dir;
-    /** The outermost folder this run created (dir or an ancestor), or null if dir existed. */
-    private final Path created;
+    /** The folders this run created (dir and missing ancestors; none if dir existed). */
+    private final CreatedFolders created;
     private final FolderLock lock;
 
-    private RunFolder(Path dir, Path created, FolderLock lock) {
+    private RunFolder(Path dir, CreatedFolders created, FolderLock lock) {
         this.dir = dir;
         this.created = created;
         this.lock = lock;
@@ -62,16 +62,12 @@ final class RunFolder implements AutoCloseable {
      * @throws IllegalArgumentException if a new run would write over an existing one
      */
     static RunFolder open(Path dir, Mode mode, TrainingListener listener) throws IOException {
-        Path created = null;
-        for (Path p = dir.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) {
-            created = p;
-        }
-        OutputFolders.checkWritable(dir);
+        CreatedFolders created = CreatedFolders.forOutput(dir);
         FolderLock lock;
         try {
             lock = FolderLock.acquire(dir);
         } catch (IOException e) {
-            deleteEmptyFolders(dir, created);
+            created.close();
             throw e instanceof FolderLock.LockedException ? new IOException("run folder " + e.getMessage(), e) : e;
         }
         RunFolder f = new RunFolder(dir, created, lock);
@@ -140,7 +136,7 @@ final class RunFolder implements AutoCloseable {
      * @throws IOException if a file cannot be deleted
      */
     void removeIfCreated() throws IOException {
-        if (created == null || Files.exists(dir.resolve(Checkpoint.LATEST))) {
+        if (!created.any() || Files.exists(dir.resolve(Checkpoint.LATEST))) {
             return;
         }
         close();
@@ -151,23 +147,7 @@ final class RunFolder implements AutoCloseable {
             Files.deleteIfExists(dir.resolve(n));
         }
         Files.deleteIfExists(dir.resolve(FolderLock.FILE_NAME));
-        deleteEmptyFolders(dir, created);
-    }
-
-    /** Deletes dir and its ancestors up to {@code created} while they are empty (nothing if created is null). */
-    private static void deleteEmptyFolders(Path dir, Path created) throws IOException {
-        if (created == null) {
-            return;
-        }
-        Path stop = created.getParent();
-        for (Path p = dir.toAbsolutePath().normalize(); p != null && !p.equals(stop); p = p.getParent()) {
-            try (DirectoryStream<Path> s = Files.newDirectoryStream(p)) {
-                if (s.iterator().hasNext()) {
-                    return;
-                }
-            }
-            Files.delete(p);
-        }
+        created.close();
     }
 
     /** Releases the lock. */

@@ -43,6 +43,15 @@ public final class CreatedFolders implements AutoCloseable {
         return folders;
     }
 
+    /**
+     * Whether any folder was created.
+     *
+     * @return false when the output folder existed already
+     */
+    public boolean any() {
+        return !created.isEmpty();
+    }
+
     /** Removes the created folders that are empty, deepest first; a folder that holds anything stays. */
     @Override
     public void close() {
