@@ -99,7 +99,8 @@ public final class LibtorchThreads {
         int threads = requested > 0 ? requested : Runtime.getRuntime().availableProcessors();
         String inForce = System.getenv(SETTING_VARIABLE);
         Setting safe = inForce != null ? Setting.parse(inForce) : choose(threads);
-        if (inForce == null && !warned) {
+        // Without the launcher libtorch runs on its own defaults, which only need a word where they are wrong.
+        if (inForce == null && !warned && !safe.equals(new Setting(DEFAULT_ISA, threads))) {
             warned = true;
             LOG.warn("libtorch was started without a checked setting; on this processor it computes right with "
                     + "ONEDNN_MAX_CPU_ISA={} and OMP_NUM_THREADS={} in the environment before the JVM starts "
