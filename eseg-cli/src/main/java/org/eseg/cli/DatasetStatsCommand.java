@@ -33,7 +33,7 @@ final class DatasetStatsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dataset", required = true, description = "Layout: cityscapes, ade20k or folder.")
+    @Option(names = "--dataset", required = true, description = "Layout: " + DatasetKind.CHOICES + ".")
     DatasetKind kind;
 
     @Option(names = "--data", required = true, description = "Dataset root folder.")

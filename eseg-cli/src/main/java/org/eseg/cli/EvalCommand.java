@@ -52,7 +52,7 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     SegmenterMixin model;
 
-    @Option(names = "--dataset", required = true, paramLabel = "KIND", description = "cityscapes, ade20k or folder.")
+    @Option(names = "--dataset", required = true, paramLabel = "KIND", description = DatasetKind.CHOICES + ".")
     DatasetKind kind;
 
     @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset root folder.")

@@ -50,6 +50,7 @@ public record TrainOptions(
         long ohemMinKept,
         double scaleMin,
         double scaleMax,
+        int longSide,
         boolean flip,
         boolean photometric,
         int workers,
@@ -93,7 +94,7 @@ public record TrainOptions(
     /** Every setting in the record's order, with the paper's recipe as defaults (docs/design.md section 2). */
     public static final List<Setting> SETTINGS = List.of(
             new Setting("model", "eseg-lite-s", "NAME", "Model variant"),
-            new Setting("dataset", null, "KIND", "Dataset layout: cityscapes, ade20k or folder"),
+            new Setting("dataset", null, "KIND", "Dataset layout: " + DatasetKind.CHOICES),
             new Setting("data", null, "DIR", "Dataset root folder"),
             new Setting("classesFile", null, "FILE", "Class list of a folder dataset (default DIR/classes.txt)"),
             new Setting("trainSplit", null, "S", "Training split (default: the layout's)"),
@@ -115,6 +116,8 @@ public record TrainOptions(
             new Setting("ohemMinKept", 0L, "N", "OHEM minimum kept pixels per batch (0: 100000 scaled by crop area)"),
             new Setting("scaleMin", 0.5, "S", "Smallest random scale"),
             new Setting("scaleMax", 2.0, "S", "Largest random scale"),
+            new Setting("longSide", 0, "PX", "Resize each image so its longer side is PX pixels before the random "
+                    + "scale (0: off; the paper's Mapillary Vistas pre-training uses 2048)"),
             new Setting("flip", true, null, "Random horizontal flip"),
             new Setting("photometric", true, null, "Random photometric distortion"),
             new Setting("workers", 2, "N", "Data-loading threads"),
@@ -182,7 +185,7 @@ public record TrainOptions(
      */
     public TrainOptions validate() {
         require(model != null && !model.isBlank(), "model is required");
-        require(dataset != null, "dataset is required (cityscapes, ade20k or folder)");
+        require(dataset != null, "dataset is required (" + DatasetKind.CHOICES + ")");
         require(data != null && !data.isBlank(), "data (the dataset folder) is required");
         require(out != null && !out.isBlank(), "out (the run folder) is required");
         require(cropHeight > 0 && cropWidth > 0, "crop must be positive, got " + cropHeight + "x" + cropWidth);
@@ -196,6 +199,7 @@ public record TrainOptions(
         require(emaDecay >= 0 && emaDecay < 1, "ema decay must be in [0, 1), got " + emaDecay);
         require(ohemThreshold > 0 && ohemThreshold <= 1, "ohem threshold must be in (0, 1], got " + ohemThreshold);
         require(ohemMinKept >= 0, "ohem min-kept must be >= 0, got " + ohemMinKept);
+        require(longSide >= 0, "long side must be >= 0 (0: off), got " + longSide);
         require(scaleMin > 0 && scaleMin <= scaleMax, "scale range must satisfy 0 < min <= max, got ["
                 + scaleMin + ", " + scaleMax + "]");
         require(workers >= 1, "workers must be >= 1, got " + workers);

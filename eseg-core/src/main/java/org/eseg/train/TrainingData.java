@@ -37,6 +37,7 @@ record TrainingData(Dataset train, Dataset validation, Dataset pseudo, DataLoade
         }
         Augmentation aug = Augmentation.builder()
                 .scale(o.scaleMin(), o.scaleMax())
+                .longSide(o.longSide())
                 .crop(o.cropHeight(), o.cropWidth())
                 .catMaxRatio(0.75)
                 .flip(o.flip() ? 0.5 : 0)

@@ -8,6 +8,7 @@ import org.eseg.data.LabelDecoder;
 import org.eseg.data.PairListing;
 import org.eseg.data.PairedDataset;
 import org.eseg.data.Sample;
+import org.eseg.data.Splits;
 
 /**
  * Reads ADE20K (SceneParsing): {@code ADEChallengeData2016/images/<split>/*.jpg} with
@@ -75,12 +76,7 @@ public final class Ade20kDataset {
          * @return this
          */
         public Builder split(String split) {
-            this.split = switch (split) {
-                case "training", "train" -> "training";
-                case "validation", "val" -> "validation";
-                default -> throw new IllegalArgumentException(
-                        "ADE20K split must be training or validation (train/val), got " + split);
-            };
+            this.split = Splits.trainingOrValidation(split, "ADE20K");
             return this;
         }
 

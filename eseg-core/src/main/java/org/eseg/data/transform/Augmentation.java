@@ -60,6 +60,7 @@ public final class Augmentation implements Transform {
     public static final class Builder {
         private double scaleMin = 1;
         private double scaleMax = 1;
+        private int longSide;
         private int cropH;
         private int cropW;
         private double catMaxRatio = 1;
@@ -79,6 +80,19 @@ public final class Augmentation implements Transform {
             new RandomScale(min, max); // validates
             this.scaleMin = min;
             this.scaleMax = max;
+            return this;
+        }
+
+        /**
+         * Resizes each image so that its longer side has this many pixels before the random scale (default 0:
+         * off).
+         *
+         * @param pixels the longer side, or 0
+         * @return this
+         */
+        public Builder longSide(int pixels) {
+            new RandomScale(1, 1, pixels); // validates
+            this.longSide = pixels;
             return this;
         }
 
@@ -140,11 +154,12 @@ public final class Augmentation implements Transform {
                 throw new IllegalArgumentException("catMaxRatio needs a crop size");
             }
             List<Transform> steps = new ArrayList<>();
-            boolean scale = scaleMin != 1 || scaleMax != 1;
+            boolean scale = scaleMin != 1 || scaleMax != 1 || longSide > 0;
+            RandomScale rs = new RandomScale(scaleMin, scaleMax, longSide);
             if (scale && cropH > 0) {
-                steps.add(new ScaleCrop(new RandomScale(scaleMin, scaleMax), new RandomCrop(cropH, cropW, catMaxRatio)));
+                steps.add(new ScaleCrop(rs, new RandomCrop(cropH, cropW, catMaxRatio)));
             } else if (scale) {
-                steps.add(new RandomScale(scaleMin, scaleMax));
+                steps.add(rs);
             } else if (cropH > 0) {
                 steps.add(new RandomCrop(cropH, cropW, catMaxRatio));
             }

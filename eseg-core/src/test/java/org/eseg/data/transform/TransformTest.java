@@ -245,4 +245,21 @@ class TransformTest {
         assertThrows(IllegalArgumentException.class, () -> new RandomCrop(0, 5, 1));
         assertThrows(IllegalArgumentException.class, () -> Augmentation.builder().catMaxRatio(0.5).build());
     }
+
+    @Test
+    void aLongSideResizesToThatSizeBeforeTheRandomFactor() {
+        LabeledImage in = blocks(20, 40);
+        LabeledImage base = new RandomScale(1, 1, 80).apply(in, new SplittableRandom(1));
+        assertEquals(40, base.image().height());
+        assertEquals(80, base.image().width());
+        LabeledImage half = new RandomScale(0.5, 0.5, 80).apply(in, new SplittableRandom(1));
+        assertEquals(20, half.mask().height());
+        assertEquals(40, half.mask().width());
+        LabeledImage tall = new RandomScale(1, 1, 10).apply(blocks(40, 20), new SplittableRandom(1));
+        assertEquals(10, tall.image().height());
+        assertEquals(5, tall.image().width());
+        assertThrows(IllegalArgumentException.class, () -> new RandomScale(1, 1, -1));
+        LabeledImage crop = Augmentation.builder().longSide(80).crop(16, 16).build().apply(in, new SplittableRandom(3));
+        assertEquals(16, crop.image().height());
+    }
 }
