@@ -171,6 +171,21 @@ public final class GraphBuilder {
     }
 
     /**
+     * Appends a concatenation along the channel axis of maps of one level.
+     *
+     * @param maps ids, in channel order
+     * @return output id
+     */
+    public int concat(int... maps) {
+        for (int m : maps) {
+            checkSameLevel(maps[0], m);
+        }
+        int out = next(level(maps[0]));
+        ops.add(new Op.Concat(maps, out));
+        return out;
+    }
+
+    /**
      * Appends a global average pooling; the result broadcasts over any level.
      *
      * @param x input id
@@ -197,6 +212,21 @@ public final class GraphBuilder {
         }
         int out = next(level(like));
         ops.add(new Op.Resize(x, like, bilinear, out));
+        return out;
+    }
+
+    /**
+     * Spreads a globally pooled (N, C, 1, 1) map over the size of another map (a bilinear resize, which from
+     * one pixel is a copy); unlike {@link #resizeLike} it is always appended, since a pooled map carries the
+     * level of the map it was pooled from.
+     *
+     * @param pooled id of a {@link #globalAvgPool} result
+     * @param like id of a map of the target size
+     * @return output id
+     */
+    public int spreadLike(int pooled, int like) {
+        int out = next(level(like));
+        ops.add(new Op.Resize(pooled, like, true, out));
         return out;
     }
 

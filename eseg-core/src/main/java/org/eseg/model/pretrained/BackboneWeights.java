@@ -24,6 +24,7 @@ import org.eseg.model.EsegModel;
 import org.eseg.model.backbone.BackboneConfig;
 import org.eseg.model.backbone.BlockKind;
 import org.eseg.model.backbone.EfficientNetEncoder;
+import org.eseg.model.backbone.Encoder;
 import org.eseg.model.io.ModelFile;
 import org.eseg.model.io.ParameterNames;
 import org.eseg.model.layers.BatchNormSpec;
@@ -199,7 +200,7 @@ public final class BackboneWeights {
                     + ", the model uses " + eps + "; build it with config.withBatchNorm(new BatchNormSpec("
                     + info.batchNormEps() + ", " + model.config().batchNorm().momentum() + "))");
         }
-        loadInto(model.backbone(), file);
+        loadInto(model.backbone(), model.config().backbone().name(), file);
     }
 
     /**
@@ -211,11 +212,15 @@ public final class BackboneWeights {
      * @throws IllegalArgumentException if the encoder's backbone differs from the file's
      */
     public static void loadInto(EfficientNetEncoder encoder, Path file) throws IOException {
+        loadInto(encoder, encoder.config().name(), file);
+    }
+
+    private static void loadInto(Encoder encoder, String backbone, Path file) throws IOException {
         try (ZipFile zip = open(file)) {
             BackboneWeightsInfo info = info(zip, file);
-            if (!info.backbone().equals(encoder.config().name())) {
+            if (!info.backbone().equals(backbone)) {
                 throw new IllegalArgumentException(file + " holds " + info.backbone() + " weights, the model's "
-                        + "backbone is " + encoder.config().name());
+                        + "backbone is " + backbone);
             }
             byte[] encoded = entry(zip, file, WEIGHTS_ENTRY);
             try (NDManager tmp = encoder.getParameters().valueAt(0).getArray().getManager().newSubManager()) {

@@ -75,8 +75,9 @@ final class TorchScriptSource {
             var w = c.weights();
             String name = convNames.get(c);
             String bias = w.bias() == null ? "None" : "self." + name + "_bias";
-            return String.format(Locale.ROOT, "torch.conv2d(%s, self.%s_weight, %s, [%d, %d], [%d, %d], [1, 1], %d)",
-                    v(c.input()), name, bias, w.stride(), w.stride(), w.padding(), w.padding(), w.groups());
+            return String.format(Locale.ROOT, "torch.conv2d(%s, self.%s_weight, %s, [%d, %d], [%d, %d], [%d, %d], %d)",
+                    v(c.input()), name, bias, w.stride(), w.stride(), w.padding(), w.padding(), w.dilation(),
+                    w.dilation(), w.groups());
         }
         if (op instanceof Op.Activation a) {
             String fn = switch (a.kind()) {
@@ -103,6 +104,13 @@ final class TorchScriptSource {
                     ? "torch.max_pool2d(" + v(p.input()) + ", " + geometry + ", [1, 1], False)"
                     // count_include_pad=False: averages divide by the number of real pixels.
                     : "torch.avg_pool2d(" + v(p.input()) + ", " + geometry + ", False, False, None)";
+        }
+        if (op instanceof Op.Concat cat) {
+            StringBuilder maps = new StringBuilder();
+            for (int m : cat.maps()) {
+                maps.append(maps.length() == 0 ? "" : ", ").append(v(m));
+            }
+            return "torch.cat([" + maps + "], 1)";
         }
         if (op instanceof Op.GlobalAvgPool p) {
             return "torch.adaptive_avg_pool2d(" + v(p.input()) + ", [1, 1])";
