@@ -69,8 +69,8 @@ public final class Aspp extends AbstractBlock implements CompilableBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         Shape s = x.getShape();
-        NDArray pooled = pool.forward(ps, new NDList(x.mean(new int[] {2, 3}, true)), training, params)
-                .singletonOrThrow();
+        NDArray mean = x.getNDArrayInternal().globalAvgPool().reshape(s.get(0), s.get(1), 1, 1);
+        NDArray pooled = pool.forward(ps, new NDList(mean), training, params).singletonOrThrow();
         NDList parts = new NDList(Resize.bilinear(act.apply(pooled), s.get(2), s.get(3)));
         for (AbstractBlock b : branches) {
             parts.add(b.forward(ps, inputs, training, params).singletonOrThrow());
