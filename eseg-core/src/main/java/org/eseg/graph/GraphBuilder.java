@@ -71,6 +71,26 @@ public final class GraphBuilder {
     }
 
     /**
+     * Appends a trained 1×1 convolution applied to every {@code stride}-th pixel (which is what a strided 1×1
+     * convolution computes), with the BatchNorm after it folded in.
+     *
+     * @param x input id
+     * @param conv an initialised 1×1 convolution without padding, itself of stride 1
+     * @param bn the BatchNorm applied to its output
+     * @param eps that BatchNorm's epsilon
+     * @param stride 1 or 2
+     * @return output id
+     */
+    public int pointwiseEvery(int x, Conv2d conv, BatchNorm bn, double eps, int stride) {
+        ConvWeights w = BatchNormFolding.fold(conv, bn, eps);
+        if (w.kernel() != 1 || w.padding() != 0 || w.stride() != 1) {
+            throw new IllegalArgumentException("expected an unpadded 1x1 convolution of stride 1");
+        }
+        return conv(x, new ConvWeights(w.weight(), w.bias(), w.outChannels(), w.inChannels(), 1, stride, 0,
+                w.groups(), 1));
+    }
+
+    /**
      * Appends a block's inference steps.
      *
      * @param block a {@link CompilableBlock}

@@ -31,7 +31,7 @@ public final class Bottleneck extends AbstractBlock implements CompilableBlock {
     private final ConvBnAct conv1;
     private final ConvBnAct conv2;
     private final ConvBnAct conv3;
-    private final ConvBnAct downsample;
+    private final ProjectionShortcut downsample;
 
     /**
      * Creates the block.
@@ -52,8 +52,7 @@ public final class Bottleneck extends AbstractBlock implements CompilableBlock {
                 .optAct(Act.RELU).optBatchNorm(bn).build());
         conv3 = addChildBlock("conv3", ConvBnAct.builder().setOutChannels(out).optBatchNorm(bn).build());
         downsample = stride != 1 || inChannels != out
-                ? addChildBlock("downsample", ConvBnAct.builder()
-                        .setOutChannels(out).optStride(stride).optBatchNorm(bn).build())
+                ? addChildBlock("downsample", new ProjectionShortcut(out, stride, bn))
                 : null;
     }
 
