@@ -82,26 +82,18 @@ public final class EfficientNetEncoder extends AbstractBlock implements Encoder 
         int totalBlocks = table.stream().mapToInt(s -> scaling.roundRepeats(s.repeats())).sum();
         int blockIndex = 0;
         int level = 1; // after the stride-2 stem
-        int stride = 2;
-        int dilation = 1;
+        AtrousSchedule atrous = new AtrousSchedule(2, outputStride);
         for (int i = 0; i < table.size() && (taps.isEmpty() || last(taps).level() < stopLevel); i++) {
             StageSpec spec = table.get(i);
             int out = scaling.roundFilters(spec.outChannels());
             NamedSequential stage = new NamedSequential();
-            int stageStride = spec.stride();
-            int firstDilation = dilation;
-            if (stageStride == 2 && stride * 2 > outputStride) {
-                stageStride = 1;
-                dilation *= 2;
-            } else {
-                stride *= stageStride;
-            }
+            AtrousSchedule.Stage geometry = atrous.next(spec.stride());
             for (int j = 0; j < scaling.roundRepeats(spec.repeats()); j++) {
                 int squeeze = config.seRatio() > 0
                         ? Math.max(1, (int) (inChannels * config.seRatio())) : 0;
                 BlockArgs args = new BlockArgs(
-                        inChannels, out, spec.kernel(), j == 0 ? stageStride : 1,
-                        j == 0 ? firstDilation : dilation, spec.expand(),
+                        inChannels, out, spec.kernel(), j == 0 ? geometry.stride() : 1,
+                        j == 0 ? geometry.firstDilation() : geometry.dilation(), spec.expand(),
                         squeeze, config.act(), config.dropPathRate() * blockIndex / totalBlocks,
                         blockIndex, bn);
                 stage.add("b" + j, config.block() == BlockKind.MBCONV

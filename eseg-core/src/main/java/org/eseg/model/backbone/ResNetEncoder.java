@@ -58,22 +58,14 @@ public final class ResNetEncoder extends AbstractBlock implements Encoder {
                 .setOutChannels(BASE_WIDTH).optKernel(7).optStride(2).optAct(Act.RELU).optBatchNorm(bn).build());
         int stopLevel = Math.min(lastLevel, MAX_ENCODER_LEVEL);
         int inChannels = BASE_WIDTH;
-        int stride = 4; // after the stem and the max pool
-        int dilation = 1;
+        AtrousSchedule atrous = new AtrousSchedule(4, outputStride); // after the stem and the max pool
         for (int i = 0; i < RESNET50_BLOCKS.size() && i + 2 <= stopLevel; i++) {
             int width = BASE_WIDTH << i;
-            int stageStride = i == 0 ? 1 : 2;
-            int firstDilation = dilation;
-            if (stageStride == 2 && stride * 2 > outputStride) {
-                stageStride = 1;
-                dilation *= 2;
-            } else {
-                stride *= stageStride;
-            }
+            AtrousSchedule.Stage geometry = atrous.next(i == 0 ? 1 : 2);
             NamedSequential stage = new NamedSequential();
             for (int j = 0; j < RESNET50_BLOCKS.get(i); j++) {
-                stage.add("b" + j, new Bottleneck(inChannels, width, j == 0 ? stageStride : 1,
-                        j == 0 ? firstDilation : dilation, bn));
+                stage.add("b" + j, new Bottleneck(inChannels, width, j == 0 ? geometry.stride() : 1,
+                        j == 0 ? geometry.firstDilation() : geometry.dilation(), bn));
                 inChannels = width * Bottleneck.EXPANSION;
             }
             stages.add(addChildBlock("layer" + (i + 1), stage));
