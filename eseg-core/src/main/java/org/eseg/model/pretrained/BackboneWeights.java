@@ -251,7 +251,8 @@ public final class BackboneWeights {
         loadInto(encoder, encoder.config().name(), file);
     }
 
-    private static void loadInto(Encoder encoder, String backbone, Path file) throws IOException {
+    /** Loads a backbone-weights file into an encoder of the named backbone. */
+    static void loadInto(Encoder encoder, String backbone, Path file) throws IOException {
         try (ZipFile zip = open(file)) {
             BackboneWeightsInfo info = info(zip, file);
             if (!info.backbone().equals(backbone)) {
