@@ -21,6 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
             ImportBackboneCommand.class,
             FeaturesCommand.class,
             DemoCommand.class,
+            AblationCommand.class,
             TrainCommand.class,
             PredictCommand.class,
             BenchmarkCommand.class,

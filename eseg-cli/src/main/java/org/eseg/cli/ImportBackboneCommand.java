@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  eseg import-backbone --from torchvision --in efficientnet_b1.safetensors --backbone efficientnet-b1 "
                     + "--out b1.weights",
-            "  eseg import-backbone --from timm --in timm_b0.safetensors --backbone efficientnet-b0 --out b0.weights"})
+            "  eseg import-backbone --from timm --in timm_b0.safetensors --backbone efficientnet-b0 --out b0.weights",
+            "  eseg import-backbone --from torchvision --in resnet50.safetensors --backbone resnet-50 --out r50.weights"})
 final class ImportBackboneCommand implements Callable<Integer> {
 
     @Spec
@@ -38,7 +39,8 @@ final class ImportBackboneCommand implements Callable<Integer> {
     Path in;
 
     @Option(names = "--backbone", required = true, paramLabel = "NAME",
-            description = "The backbone the file holds: efficientnet-b0 .. efficientnet-b7.")
+            description = "The backbone the file holds: efficientnet-b0 .. efficientnet-b7, or resnet-50 "
+                    + "(torchvision only).")
     String backbone;
 
     @Option(names = "--bn-eps", paramLabel = "EPS", description = "BatchNorm eps of the weights (default: 1e-5; "
@@ -62,8 +64,11 @@ final class ImportBackboneCommand implements Callable<Integer> {
             pw.printf(Locale.ROOT, "loaded %d tensors (BN running statistics included)%n", r.loaded());
             pw.printf(Locale.ROOT, "left out %d: %s%n", r.leftOut().size(), r.leftOut());
             pw.printf(Locale.ROOT, "ignored %d num_batches_tracked counters%n", r.ignored());
-            pw.printf(Locale.ROOT, "BatchNorm eps %s: build the model with config.withBatchNorm(new BatchNormSpec(%s, 0.01))%n",
-                    r.batchNormEps(), r.batchNormEps());
+            double momentum = config.block() == org.eseg.model.backbone.BlockKind.BOTTLENECK
+                    ? org.eseg.model.layers.BatchNormSpec.TORCHVISION.momentum()
+                    : org.eseg.model.layers.BatchNormSpec.EFFICIENTNET.momentum();
+            pw.printf(Locale.ROOT, "BatchNorm eps %s: build the model with config.withBatchNorm(new BatchNormSpec(%s, %s))%n",
+                    r.batchNormEps(), r.batchNormEps(), momentum);
             pw.printf(Locale.ROOT, "wrote %s%n", out);
         }
         pw.flush();

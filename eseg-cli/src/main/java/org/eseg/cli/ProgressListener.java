@@ -20,6 +20,9 @@ final class ProgressListener implements TrainingListener, AutoCloseable {
 
     @Override
     public void started(long startStep, long totalSteps) {
+        // One listener may follow several runs (eseg ablation): a new run has no validation yet.
+        close();
+        validation = "";
         bar = ProgressBars.start(task, startStep, totalSteps, err);
     }
 

@@ -48,7 +48,7 @@ class InfoCommandTest {
         "--model eseg-s --min-level 6 --max-level 4 | above",
         "--model eseg-s --input 0x512 | --input",
         "--model eseg-s --input 512 | --input",
-        "--model eseg-s --backbone resnet50 | efficientnet-b0",
+        "--model eseg-s --backbone vgg16 | efficientnet-b0",
     })
     void badArgumentsExitWithUsageErrorNamingTheProblem(String args, String mentioned) {
         String[] argv = ("info " + args).trim().split(" ");

@@ -67,13 +67,16 @@ final class BatchNormFolding {
         long[] k = conv.getKernelShape().getShape();
         long[] stride = conv.getStride().getShape();
         long[] pad = conv.getPadding().getShape();
-        if (k[0] != k[1] || stride[0] != stride[1] || pad[0] != pad[1]) {
-            throw new IllegalArgumentException("only square kernels, strides and paddings are supported");
+        long[] dilation = conv.getDilation().getShape();
+        if (k[0] != k[1] || stride[0] != stride[1] || pad[0] != pad[1] || dilation[0] != dilation[1]) {
+            throw new IllegalArgumentException(
+                    "only square kernels, strides, paddings and dilations are supported");
         }
         int out = conv.getFilters();
         int groups = conv.getGroups();
         int inPerGroup = (int) (w.length / ((long) out * k[0] * k[1]));
-        return new ConvWeights(w, b, out, inPerGroup * groups, (int) k[0], (int) stride[0], (int) pad[0], groups);
+        return new ConvWeights(w, b, out, inPerGroup * groups, (int) k[0], (int) stride[0], (int) pad[0], groups,
+                (int) dilation[0]);
     }
 
     private static NDArray param(Block block, String name) {

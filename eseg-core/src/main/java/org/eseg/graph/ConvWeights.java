@@ -2,7 +2,8 @@ package org.eseg.graph;
 
 /**
  * A square, "same"-padded 2-D convolution with its (possibly BatchNorm-folded) weights, as plain arrays so
- * that every runtime can take it.
+ * that every runtime can take it. A dilated (atrous) convolution spreads its taps {@code dilation} pixels
+ * apart; its same padding is {@code dilation · (k / 2)}.
  *
  * @param weight (out, in / groups, k, k) row-major
  * @param bias (out), or null for none
@@ -12,10 +13,11 @@ package org.eseg.graph;
  * @param stride stride
  * @param padding padding on every side
  * @param groups groups (inChannels for a depthwise convolution)
+ * @param dilation spacing of the kernel taps (1 for a plain convolution)
  */
 public record ConvWeights(
         float[] weight, float[] bias, int outChannels, int inChannels, int kernel, int stride, int padding,
-        int groups) {
+        int groups, int dilation) {
 
     /** Validates the sizes. */
     public ConvWeights {
@@ -26,6 +28,9 @@ public record ConvWeights(
         long expected = (long) outChannels * (inChannels / groups) * kernel * kernel;
         if (weight.length != expected) {
             throw new IllegalArgumentException("weight has " + weight.length + " values, expected " + expected);
+        }
+        if (dilation < 1) {
+            throw new IllegalArgumentException("dilation must be >= 1, got " + dilation);
         }
         if (bias != null && bias.length != outChannels) {
             throw new IllegalArgumentException("bias has " + bias.length + " values, expected " + outChannels);

@@ -71,6 +71,26 @@ public final class GraphBuilder {
     }
 
     /**
+     * Appends a trained 1×1 convolution applied to every {@code stride}-th pixel (which is what a strided 1×1
+     * convolution computes), with the BatchNorm after it folded in.
+     *
+     * @param x input id
+     * @param conv an initialised 1×1 convolution without padding, itself of stride 1
+     * @param bn the BatchNorm applied to its output
+     * @param eps that BatchNorm's epsilon
+     * @param stride 1 or 2
+     * @return output id
+     */
+    public int pointwiseEvery(int x, Conv2d conv, BatchNorm bn, double eps, int stride) {
+        ConvWeights w = BatchNormFolding.fold(conv, bn, eps);
+        if (w.kernel() != 1 || w.padding() != 0 || w.stride() != 1) {
+            throw new IllegalArgumentException("expected an unpadded 1x1 convolution of stride 1");
+        }
+        return conv(x, new ConvWeights(w.weight(), w.bias(), w.outChannels(), w.inChannels(), 1, stride, 0,
+                w.groups(), 1));
+    }
+
+    /**
      * Appends a block's inference steps.
      *
      * @param block a {@link CompilableBlock}
@@ -171,6 +191,21 @@ public final class GraphBuilder {
     }
 
     /**
+     * Appends a concatenation along the channel axis of maps of one level.
+     *
+     * @param maps ids, in channel order
+     * @return output id
+     */
+    public int concat(int... maps) {
+        for (int m : maps) {
+            checkSameLevel(maps[0], m);
+        }
+        int out = next(level(maps[0]));
+        ops.add(new Op.Concat(maps, out));
+        return out;
+    }
+
+    /**
      * Appends a global average pooling; the result broadcasts over any level.
      *
      * @param x input id
@@ -197,6 +232,21 @@ public final class GraphBuilder {
         }
         int out = next(level(like));
         ops.add(new Op.Resize(x, like, bilinear, out));
+        return out;
+    }
+
+    /**
+     * Spreads a globally pooled (N, C, 1, 1) map over the size of another map (a bilinear resize, which from
+     * one pixel is a copy); unlike {@link #resizeLike} it is always appended, since a pooled map carries the
+     * level of the map it was pooled from.
+     *
+     * @param pooled id of a {@link #globalAvgPool} result
+     * @param like id of a map of the target size
+     * @return output id
+     */
+    public int spreadLike(int pooled, int like) {
+        int out = next(level(like));
+        ops.add(new Op.Resize(pooled, like, true, out));
         return out;
     }
 

@@ -44,7 +44,13 @@ public final class InferenceGraph {
         int[] c = new int[values];
         c[INPUT] = 3;
         for (Op op : ops) {
-            c[op.output()] = op instanceof Op.Conv conv ? conv.weights().outChannels() : c[op.inputs()[0]];
+            if (op instanceof Op.Conv conv) {
+                c[op.output()] = conv.weights().outChannels();
+            } else if (op instanceof Op.Concat cat) {
+                c[op.output()] = java.util.Arrays.stream(cat.maps()).map(m -> c[m]).sum();
+            } else {
+                c[op.output()] = c[op.inputs()[0]];
+            }
         }
         return c;
     }

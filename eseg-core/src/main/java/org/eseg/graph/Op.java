@@ -121,6 +121,28 @@ public sealed interface Op {
     }
 
     /**
+     * Maps of one spatial size stacked along the channel axis (DeepLabV3+'s ASPP branches, and its decoder's
+     * upsampled context with the low-level feature).
+     *
+     * @param maps the maps, in channel order
+     * @param output (N, ΣC, H, W)
+     */
+    record Concat(int[] maps, int output) implements Op {
+        /** Validates the arity. */
+        public Concat {
+            if (maps.length < 2) {
+                throw new IllegalArgumentException("a concatenation needs at least two maps, got " + maps.length);
+            }
+            maps = maps.clone();
+        }
+
+        @Override
+        public int[] inputs() {
+            return maps.clone();
+        }
+    }
+
+    /**
      * Global average pooling to (N, C, 1, 1).
      *
      * @param input the map

@@ -14,8 +14,10 @@ import ai.djl.util.PairList;
 import java.util.List;
 import org.eseg.graph.CompilableBlock;
 import org.eseg.graph.GraphBuilder;
-import org.eseg.model.backbone.EfficientNetEncoder;
+import org.eseg.model.backbone.Encoder;
 import org.eseg.model.backbone.ExtraLevels;
+import org.eseg.model.backbone.FeatureTap;
+import org.eseg.model.decoder.DecoderKind;
 import org.eseg.model.head.SegmentationHead;
 import org.eseg.model.layers.Act;
 import org.eseg.model.layers.ConvInit;
@@ -24,7 +26,8 @@ import org.eseg.model.layers.Resize;
 /**
  * The ESeg network (Meng et al. 2022, Figure 3): EfficientNet encoder → P1..P5, extra levels P6..P9 by
  * average pooling, a BiFPN (or FPN) decoder over P_min..P_max, softmax-weighted fusion at the base level,
- * a prediction head, and bilinear upsampling of the logits to the input size.
+ * a prediction head, and bilinear upsampling of the logits to the input size. The Table 8 ablations swap
+ * the encoder (ResNet-50) and the decoder (DeepLabV3+, which returns one map at P2 for the head).
  *
  * <p>Shape: (N, 3, H, W) normalised RGB → (N, classes, H, W) logits. Children: {@code backbone},
  * {@code extra}, {@code decoder}, {@code head}. Build with {@link #create(EsegConfig)}, then
@@ -35,7 +38,7 @@ public final class EsegModel extends AbstractBlock implements CompilableBlock {
     private static final byte VERSION = 1;
 
     private final EsegConfig config;
-    private final EfficientNetEncoder backbone;
+    private final Encoder backbone;
     private final ExtraLevels extra;
     private final Block decoder;
     private final SegmentationHead head;
@@ -44,19 +47,32 @@ public final class EsegModel extends AbstractBlock implements CompilableBlock {
         super(VERSION);
         this.config = config;
         Act act = config.backbone().act();
-        backbone = addChildBlock("backbone",
-                new EfficientNetEncoder(config.backbone(), config.batchNorm(), config.maxLevel()));
+        DecoderKind kind = config.decoder().kind();
+        backbone = addChildBlock("backbone", config.backbone()
+                .build(config.batchNorm(), config.maxLevel(), kind.outputStride()));
         extra = addChildBlock("extra",
                 new ExtraLevels(backbone.taps().get(0).level(), config.minLevel(), config.maxLevel()));
-        decoder = addChildBlock("decoder", config.decoder().kind()
-                .build(config.minLevel(), config.levels(), config.decoder(), act, config.batchNorm()));
-        head = addChildBlock("head", new SegmentationHead(
-                config.levels(), config.decoder().width(), config.numClasses(), act, config.batchNorm()));
+        decoder = addChildBlock("decoder", kind.build(config.minLevel(), levelChannels(backbone, config),
+                config.decoder(), act, config.batchNorm()));
+        head = addChildBlock("head", new SegmentationHead(kind.outputs(config.levels()), config.decoder().width(),
+                config.numClasses(), act, config.batchNorm()));
         // A placeholder draw that initialize() replaces with ConvInit's group-aware He-normal; BN, biases
         // and fusion weights keep their own initialisers.
         setInitializer(
                 new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2),
                 Parameter.Type.WEIGHT);
+    }
+
+    /** The channels of levels min..max: the encoder's taps, and P5's channels for the pooled P6..P9. */
+    private static int[] levelChannels(Encoder encoder, EsegConfig config) {
+        List<FeatureTap> taps = encoder.taps();
+        int[] c = new int[config.levels()];
+        for (int i = 0; i < c.length; i++) {
+            int level = config.minLevel() + i;
+            c[i] = level <= taps.get(taps.size() - 1).level()
+                    ? encoder.channels(level) : taps.get(taps.size() - 1).channels();
+        }
+        return c;
     }
 
     /**
@@ -83,7 +99,7 @@ public final class EsegModel extends AbstractBlock implements CompilableBlock {
      *
      * @return the backbone block
      */
-    public EfficientNetEncoder backbone() {
+    public Encoder backbone() {
         return backbone;
     }
 

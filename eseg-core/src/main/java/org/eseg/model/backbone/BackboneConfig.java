@@ -3,10 +3,11 @@ package org.eseg.model.backbone;
 import java.util.List;
 import java.util.Locale;
 import org.eseg.model.layers.Act;
+import org.eseg.model.layers.BatchNormSpec;
 
 /**
  * What encoder to build: EfficientNet's stage table scaled by width and depth, made of MBConv or
- * Fused-MBConv blocks.
+ * Fused-MBConv blocks; or ResNet-50 (bottleneck blocks, width and depth 1).
  *
  * @param name a label for reports (e.g. {@code efficientnet-b1})
  * @param width channel multiplier
@@ -29,6 +30,9 @@ public record BackboneConfig(
     private static final double[][] EFFICIENTNET_COEFFS = {
         {1.0, 1.0}, {1.0, 1.1}, {1.1, 1.2}, {1.2, 1.4}, {1.4, 1.8}, {1.6, 2.2}, {1.8, 2.6}, {2.0, 3.1}
     };
+
+    /** The name of ResNet-50. */
+    public static final String RESNET50 = "resnet-50";
 
     /** Validates the fields. */
     public BackboneConfig {
@@ -71,6 +75,9 @@ public record BackboneConfig(
      */
     public static BackboneConfig byName(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
+        if (n.equals(RESNET50) || n.equals("resnet50")) {
+            return resnet50();
+        }
         if (n.startsWith("efficientnet-")) {
             n = n.substring("efficientnet-".length());
         }
@@ -87,12 +94,35 @@ public record BackboneConfig(
     /**
      * The backbone names {@link #byName} accepts.
      *
-     * @return efficientnet-b0 .. efficientnet-b7
+     * @return efficientnet-b0 .. efficientnet-b7, resnet-50
      */
     public static List<String> knownNames() {
-        return java.util.stream.IntStream.range(0, EFFICIENTNET_COEFFS.length)
-                .mapToObj(i -> "efficientnet-b" + i)
+        return java.util.stream.Stream.concat(java.util.stream.IntStream.range(0, EFFICIENTNET_COEFFS.length)
+                .mapToObj(i -> "efficientnet-b" + i), java.util.stream.Stream.of(RESNET50))
                 .toList();
+    }
+
+    /**
+     * torchvision's ResNet-50 (docs/design.md section 7): bottleneck blocks, ReLU, no SE, no stochastic depth.
+     *
+     * @return the configuration named {@code resnet-50}
+     */
+    public static BackboneConfig resnet50() {
+        return new BackboneConfig(RESNET50, 1.0, 1.0, BlockKind.BOTTLENECK, Act.RELU, 0, 0);
+    }
+
+    /**
+     * Builds the encoder this configuration describes.
+     *
+     * @param bn BatchNorm settings
+     * @param lastLevel the deepest level the model needs
+     * @param outputStride 32, or 16 for DeepLab's atrous encoder
+     * @return the uninitialised encoder
+     */
+    public Encoder build(BatchNormSpec bn, int lastLevel, int outputStride) {
+        return block == BlockKind.BOTTLENECK
+                ? new ResNetEncoder(bn, lastLevel, outputStride)
+                : new EfficientNetEncoder(this, bn, lastLevel, outputStride);
     }
 
     /**

@@ -10,6 +10,8 @@ import org.eseg.model.layers.BatchNormSpec;
  * @param outChannels output channels
  * @param kernel spatial kernel size
  * @param stride stride (the stage's first block only)
+ * @param dilation tap spacing of the spatial convolution (above 1 where the encoder trades a stride for
+ *     atrous convolutions)
  * @param expand expansion ratio
  * @param squeezeChannels SE bottleneck channels, 0 for no SE
  * @param act activation
@@ -22,6 +24,7 @@ public record BlockArgs(
         int outChannels,
         int kernel,
         int stride,
+        int dilation,
         int expand,
         int squeezeChannels,
         Act act,

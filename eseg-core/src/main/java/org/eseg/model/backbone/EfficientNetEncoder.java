@@ -22,10 +22,14 @@ import org.eseg.model.layers.NamedSequential;
  * {@link BackboneConfig}. It returns the feature taps P1..Pk: P_i is the output of the last stage at
  * stride 2^i (for B0: stages 1, 2, 3, 5 and 7 with 16, 24, 40, 112, 320 channels).
  *
+ * <p>With an output stride of 16 (DeepLab's "atrous" encoder, docs/design.md section 7) the stages past
+ * stride 16 keep that stride and dilate their spatial convolutions by 2 instead (the first block of the
+ * stage keeps the previous dilation, as torchvision and timm do); P5 then has stride 16.
+ *
  * <p>Shape: (N, 3, H, W) → [P1 (N, c1, ceil(H/2), ceil(W/2)), ..., Pk]. Children: {@code stem},
  * {@code stage1} .. {@code stageN}, each holding blocks {@code b0}, {@code b1}, ...
  */
-public final class EfficientNetEncoder extends AbstractBlock implements CompilableBlock {
+public final class EfficientNetEncoder extends AbstractBlock implements Encoder {
 
     private static final byte VERSION = 1;
 
@@ -47,7 +51,20 @@ public final class EfficientNetEncoder extends AbstractBlock implements Compilab
      * @param lastLevel the deepest level the model needs (stages past it are not built)
      */
     public EfficientNetEncoder(BackboneConfig config, BatchNormSpec bn, int lastLevel) {
+        this(config, bn, lastLevel, Encoder.FULL_STRIDE);
+    }
+
+    /**
+     * Builds the encoder with a given output stride.
+     *
+     * @param config backbone configuration
+     * @param bn BatchNorm settings
+     * @param lastLevel the deepest level the model needs (stages past it are not built)
+     * @param outputStride 32 (plain) or 16 (the last stride-2 stage dilated instead)
+     */
+    public EfficientNetEncoder(BackboneConfig config, BatchNormSpec bn, int lastLevel, int outputStride) {
         super(VERSION);
+        Encoder.checkOutputStride(outputStride);
         this.config = config;
         int stopLevel = Math.min(lastLevel, MAX_ENCODER_LEVEL);
         Scaling scaling = config.scaling();
@@ -65,15 +82,18 @@ public final class EfficientNetEncoder extends AbstractBlock implements Compilab
         int totalBlocks = table.stream().mapToInt(s -> scaling.roundRepeats(s.repeats())).sum();
         int blockIndex = 0;
         int level = 1; // after the stride-2 stem
+        AtrousSchedule atrous = new AtrousSchedule(2, outputStride);
         for (int i = 0; i < table.size() && (taps.isEmpty() || last(taps).level() < stopLevel); i++) {
             StageSpec spec = table.get(i);
             int out = scaling.roundFilters(spec.outChannels());
             NamedSequential stage = new NamedSequential();
+            AtrousSchedule.Stage geometry = atrous.next(spec.stride());
             for (int j = 0; j < scaling.roundRepeats(spec.repeats()); j++) {
                 int squeeze = config.seRatio() > 0
                         ? Math.max(1, (int) (inChannels * config.seRatio())) : 0;
                 BlockArgs args = new BlockArgs(
-                        inChannels, out, spec.kernel(), j == 0 ? spec.stride() : 1, spec.expand(),
+                        inChannels, out, spec.kernel(), j == 0 ? geometry.stride() : 1,
+                        j == 0 ? geometry.firstDilation() : geometry.dilation(), spec.expand(),
                         squeeze, config.act(), config.dropPathRate() * blockIndex / totalBlocks,
                         blockIndex, bn);
                 stage.add("b" + j, config.block() == BlockKind.MBCONV
@@ -108,27 +128,9 @@ public final class EfficientNetEncoder extends AbstractBlock implements Compilab
         return config;
     }
 
-    /**
-     * The taps this encoder returns, in output order (P1 first).
-     *
-     * @return taps with their channels
-     */
+    @Override
     public List<FeatureTap> taps() {
         return Collections.unmodifiableList(taps);
-    }
-
-    /**
-     * The channels of level {@code level}'s tap.
-     *
-     * @param level 1..5
-     * @return channels
-     */
-    public int channels(int level) {
-        return taps.stream()
-                .filter(t -> t.level() == level)
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("encoder has no level P" + level))
-                .channels();
     }
 
     @Override

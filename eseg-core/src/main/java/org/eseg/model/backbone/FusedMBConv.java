@@ -23,6 +23,7 @@ public final class FusedMBConv extends InvertedResidual {
         ConvBnAct.Builder spatial = ConvBnAct.builder()
                 .optKernel(args.kernel())
                 .optStride(args.stride())
+                .optDilation(args.dilation())
                 .optAct(args.act())
                 .optBatchNorm(args.bn());
         if (args.expand() == 1) {

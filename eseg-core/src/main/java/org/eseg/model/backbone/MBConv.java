@@ -28,6 +28,7 @@ public final class MBConv extends InvertedResidual {
                 .setOutChannels(hidden)
                 .optKernel(args.kernel())
                 .optStride(args.stride())
+                .optDilation(args.dilation())
                 .optDepthwise()
                 .optAct(args.act())
                 .optBatchNorm(args.bn())

@@ -12,7 +12,7 @@ public record DecoderConfig(DecoderKind kind, int width, int repeats) {
     /** Validates the fields. */
     public DecoderConfig {
         if (kind == null) {
-            throw new IllegalArgumentException("decoder kind is required (bifpn or fpn)");
+            throw new IllegalArgumentException("decoder kind is required (bifpn, fpn, deeplabv3plus or deeplabv3plus_noatrous)");
         }
         if (width < 1) {
             throw new IllegalArgumentException("decoder width must be >= 1, got " + width);

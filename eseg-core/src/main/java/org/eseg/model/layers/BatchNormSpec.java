@@ -13,6 +13,9 @@ public record BatchNormSpec(double eps, double momentum) {
     /** EfficientNet's defaults (docs/design.md section 1): eps 1e-3, PyTorch momentum 0.01. */
     public static final BatchNormSpec EFFICIENTNET = new BatchNormSpec(1e-3, 0.01);
 
+    /** torchvision's defaults (ResNet-50, docs/design.md section 7): eps 1e-5, momentum 0.1. */
+    public static final BatchNormSpec TORCHVISION = new BatchNormSpec(1e-5, 0.1);
+
     /** Validates the ranges. */
     public BatchNormSpec {
         if (!(eps > 0)) {

@@ -29,7 +29,7 @@ public final class ConvBnAct extends AbstractBlock implements CompilableBlock {
 
     private ConvBnAct(Builder b) {
         super(VERSION);
-        conv = addChildBlock("conv", Convs.conv(b.outChannels, b.kernel, b.stride, b.groups, b.convBias));
+        conv = addChildBlock("conv", Convs.conv(b.outChannels, b.kernel, b.stride, b.groups, b.convBias, b.dilation));
         bn = addChildBlock("bn", b.bn.build());
         act = b.act;
         bnEps = b.bn.eps();
@@ -79,6 +79,7 @@ public final class ConvBnAct extends AbstractBlock implements CompilableBlock {
         private int kernel = 1;
         private int stride = 1;
         private int groups = 1;
+        private int dilation = 1;
         private Act act;
         private BatchNormSpec bn = BatchNormSpec.EFFICIENTNET;
         private boolean convBias;
@@ -113,6 +114,17 @@ public final class ConvBnAct extends AbstractBlock implements CompilableBlock {
          */
         public Builder optStride(int s) {
             stride = s;
+            return this;
+        }
+
+        /**
+         * Spreads the kernel's taps (an atrous convolution; default 1).
+         *
+         * @param d tap spacing
+         * @return this
+         */
+        public Builder optDilation(int d) {
+            dilation = d;
             return this;
         }
 

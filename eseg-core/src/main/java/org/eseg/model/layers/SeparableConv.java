@@ -33,12 +33,24 @@ public final class SeparableConv extends AbstractBlock implements CompilableBloc
      * @param kernel depthwise kernel size
      */
     public SeparableConv(int channels, int outChannels, int kernel) {
+        this(channels, outChannels, kernel, 1);
+    }
+
+    /**
+     * Creates the block with an atrous depthwise step (DeepLabV3+'s "atrous separable convolution").
+     *
+     * @param channels input channels (the depthwise convolution keeps them)
+     * @param outChannels output channels of the pointwise convolution
+     * @param kernel depthwise kernel size
+     * @param dilation spacing of the depthwise taps
+     */
+    public SeparableConv(int channels, int outChannels, int kernel, int dilation) {
         super(VERSION);
         if (channels <= 0 || outChannels <= 0) {
             throw new IllegalArgumentException(
                     "channels must be > 0, got " + channels + " -> " + outChannels);
         }
-        depthwise = addChildBlock("dw", Convs.conv(channels, kernel, 1, channels, false));
+        depthwise = addChildBlock("dw", Convs.conv(channels, kernel, 1, channels, false, dilation));
         pointwise = addChildBlock("pw", Convs.pointwise(outChannels, true));
     }
 

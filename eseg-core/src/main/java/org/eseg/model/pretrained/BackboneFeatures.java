@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eseg.model.backbone.BackboneConfig;
 import org.eseg.model.backbone.EfficientNetEncoder;
+import org.eseg.model.backbone.Encoder;
 import org.eseg.model.layers.BatchNormSpec;
 import org.eseg.util.AtomicFiles;
 
@@ -26,7 +27,7 @@ public final class BackboneFeatures {
     private BackboneFeatures() {}
 
     /**
-     * Extracts P1..P5 of an image and writes them.
+     * Extracts P1..P5 (P2..P5 for ResNet-50) of an image and writes them.
      *
      * @param backbone the encoder to build
      * @param weights a backbone-weights file from {@link BackboneWeights#save}, or null for random weights
@@ -40,12 +41,12 @@ public final class BackboneFeatures {
             throws IOException {
         BatchNormSpec bn = weights == null ? BatchNormSpec.EFFICIENTNET : BackboneWeights.readInfo(weights).batchNorm();
         try (NDManager m = NDManager.newBaseManager()) {
-            EfficientNetEncoder encoder = new EfficientNetEncoder(backbone, bn, EfficientNetEncoder.MAX_ENCODER_LEVEL);
+            Encoder encoder = backbone.build(bn, EfficientNetEncoder.MAX_ENCODER_LEVEL, Encoder.FULL_STRIDE);
             encoder.setInitializer(new XavierInitializer(
                     XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.OUT, 2), Parameter.Type.WEIGHT);
             encoder.initialize(m, DataType.FLOAT32, image.getShape());
             if (weights != null) {
-                BackboneWeights.loadInto(encoder, weights);
+                BackboneWeights.loadInto(encoder, backbone.name(), weights);
             }
             NDList levels = run(encoder, image);
             AtomicFiles.write(out, o -> levels.encode(o, NDList.Encoding.NPZ));
@@ -62,7 +63,7 @@ public final class BackboneFeatures {
      * @param image (N, 3, H, W) normalised input
      * @return the named levels, P1 first
      */
-    public static NDList run(EfficientNetEncoder encoder, NDArray image) {
+    public static NDList run(Encoder encoder, NDArray image) {
         // Parameters require gradients; grad mode is per thread, so switch it off here.
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         NDList levels = encoder.forward(new ParameterStore(image.getManager(), false), new NDList(image), false);

@@ -24,6 +24,8 @@ import org.eseg.model.EsegModel;
 import org.eseg.model.backbone.BackboneConfig;
 import org.eseg.model.backbone.BlockKind;
 import org.eseg.model.backbone.EfficientNetEncoder;
+import org.eseg.model.backbone.Encoder;
+import org.eseg.model.backbone.ResNetEncoder;
 import org.eseg.model.io.ModelFile;
 import org.eseg.model.io.ParameterNames;
 import org.eseg.model.layers.BatchNormSpec;
@@ -54,23 +56,26 @@ public final class BackboneWeights {
     private BackboneWeights() {}
 
     /**
-     * Imports a torchvision or timm EfficientNet state dict saved as safetensors.
+     * Imports a torchvision or timm EfficientNet state dict, or torchvision's ResNet-50, saved as safetensors.
      *
      * @param file the {@code .safetensors} file
-     * @param layout its naming
-     * @param backbone the backbone the file must hold (an MBConv EfficientNet)
+     * @param layout its naming (torchvision only for ResNet-50)
+     * @param backbone the backbone the file must hold (an MBConv EfficientNet or ResNet-50)
      * @param batchNormEps the eps the weights were trained with (see {@link WeightLayout#defaultBatchNormEps})
      * @param manager owns the encoder's weights
-     * @return the filled encoder (all stages, P1..P5) and a report
+     * @return the filled encoder (all stages: P1..P5 for EfficientNet, P2..P5 for ResNet-50) and a report
      * @throws IOException if the file is unreadable or does not hold that backbone: the message names the file
      *     and the first tensor that is missing, extra, or of another shape
      */
     public static ImportedBackbone importFrom(
             Path file, WeightLayout layout, BackboneConfig backbone, double batchNormEps, NDManager manager)
             throws IOException {
+        if (backbone.block() == BlockKind.BOTTLENECK) {
+            return importResNet(file, layout, backbone, batchNormEps, manager);
+        }
         if (backbone.block() != BlockKind.MBCONV || backbone.seRatio() <= 0) {
             throw new IllegalArgumentException("pretrained weights exist for EfficientNet (MBConv with SE) "
-                    + "backbones only, not " + backbone.name());
+                    + "and ResNet-50 backbones only, not " + backbone.name());
         }
         BatchNormSpec bn = new BatchNormSpec(batchNormEps, BatchNormSpec.EFFICIENTNET.momentum());
         EfficientNetEncoder encoder = new EfficientNetEncoder(backbone, bn, EfficientNetEncoder.MAX_ENCODER_LEVEL);
@@ -80,25 +85,57 @@ public final class BackboneWeights {
             checkLayout(file, layout, source);
             checkBlockCounts(file, layout, backbone, encoder, source);
             Map<String, String> names = EncoderNames.map(encoder, layout);
-            Map<String, Parameter> params = ParameterNames.of(encoder);
-            for (Map.Entry<String, String> e : names.entrySet()) {
-                copy(file, e.getValue(), source.remove(e.getValue()), params.get(e.getKey()).getArray());
-            }
-            List<String> leftOut = new ArrayList<>();
-            int ignored = 0;
-            for (String rest : source.keySet()) {
-                if (rest.endsWith("." + BN_COUNTER)) {
-                    ignored++;
-                } else if (layout.isHeadOrClassifier(rest)) {
-                    leftOut.add(rest);
-                } else {
-                    throw new IOException(file + ": tensor '" + rest + "' is not part of " + backbone.name()
-                            + "; the file holds another backbone");
-                }
-            }
-            return new ImportedBackbone(encoder,
-                    new ImportReport(backbone.name(), layout, batchNormEps, names.size(), leftOut, ignored));
+            return fill(file, encoder, names, source, layout::isHeadOrClassifier,
+                    new ImportReport(backbone.name(), layout, batchNormEps, names.size(), List.of(), 0));
         }
+    }
+
+    /** torchvision's {@code resnet50} state dict (docs/design.md section 7). */
+    private static ImportedBackbone importResNet(
+            Path file, WeightLayout layout, BackboneConfig backbone, double batchNormEps, NDManager manager)
+            throws IOException {
+        if (layout != WeightLayout.TORCHVISION) {
+            throw new IllegalArgumentException("ResNet-50 weights are imported from torchvision's layout only");
+        }
+        BatchNormSpec bn = new BatchNormSpec(batchNormEps, BatchNormSpec.TORCHVISION.momentum());
+        ResNetEncoder encoder = new ResNetEncoder(bn, ResNetEncoder.MAX_ENCODER_LEVEL, Encoder.FULL_STRIDE);
+        encoder.initialize(manager, DataType.FLOAT32, INIT_SHAPE);
+        try (NDManager tmp = manager.newSubManager()) {
+            Map<String, NDArray> source = SafetensorsReader.read(file, tmp);
+            if (!source.containsKey(ResNetNames.STEM_WEIGHT)) {
+                throw new IOException(file + ": no torchvision ResNet stem tensor '" + ResNetNames.STEM_WEIGHT + "'");
+            }
+            Map<String, String> names = ResNetNames.map(encoder);
+            return fill(file, encoder, names, source, n -> n.startsWith(ResNetNames.CLASSIFIER_PREFIX),
+                    new ImportReport(backbone.name(), layout, batchNormEps, names.size(), List.of(), 0));
+        }
+    }
+
+    /**
+     * Copies every mapped tensor into the encoder; of the rest, BatchNorm counters are ignored, head and
+     * classifier tensors left out, and anything else means the file holds another backbone.
+     */
+    private static ImportedBackbone fill(Path file, Encoder encoder, Map<String, String> names,
+            Map<String, NDArray> source, java.util.function.Predicate<String> isHeadOrClassifier, ImportReport base)
+            throws IOException {
+        Map<String, Parameter> params = ParameterNames.of(encoder);
+        for (Map.Entry<String, String> e : names.entrySet()) {
+            copy(file, e.getValue(), source.remove(e.getValue()), params.get(e.getKey()).getArray());
+        }
+        List<String> leftOut = new ArrayList<>();
+        int ignored = 0;
+        for (String rest : source.keySet()) {
+            if (rest.endsWith("." + BN_COUNTER)) {
+                ignored++;
+            } else if (isHeadOrClassifier.test(rest)) {
+                leftOut.add(rest);
+            } else {
+                throw new IOException(file + ": tensor '" + rest + "' is not part of " + base.backbone()
+                        + "; the file holds another backbone");
+            }
+        }
+        return new ImportedBackbone(encoder, new ImportReport(
+                base.backbone(), base.source(), base.batchNormEps(), base.loaded(), leftOut, ignored));
     }
 
     private static void checkLayout(Path file, WeightLayout layout, Map<String, NDArray> source) throws IOException {
@@ -199,7 +236,7 @@ public final class BackboneWeights {
                     + ", the model uses " + eps + "; build it with config.withBatchNorm(new BatchNormSpec("
                     + info.batchNormEps() + ", " + model.config().batchNorm().momentum() + "))");
         }
-        loadInto(model.backbone(), file);
+        loadInto(model.backbone(), model.config().backbone().name(), file);
     }
 
     /**
@@ -211,11 +248,16 @@ public final class BackboneWeights {
      * @throws IllegalArgumentException if the encoder's backbone differs from the file's
      */
     public static void loadInto(EfficientNetEncoder encoder, Path file) throws IOException {
+        loadInto(encoder, encoder.config().name(), file);
+    }
+
+    /** Loads a backbone-weights file into an encoder of the named backbone. */
+    static void loadInto(Encoder encoder, String backbone, Path file) throws IOException {
         try (ZipFile zip = open(file)) {
             BackboneWeightsInfo info = info(zip, file);
-            if (!info.backbone().equals(encoder.config().name())) {
+            if (!info.backbone().equals(backbone)) {
                 throw new IllegalArgumentException(file + " holds " + info.backbone() + " weights, the model's "
-                        + "backbone is " + encoder.config().name());
+                        + "backbone is " + backbone);
             }
             byte[] encoded = entry(zip, file, WEIGHTS_ENTRY);
             try (NDManager tmp = encoder.getParameters().valueAt(0).getArray().getManager().newSubManager()) {

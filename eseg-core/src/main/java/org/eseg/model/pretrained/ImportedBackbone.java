@@ -1,6 +1,6 @@
 package org.eseg.model.pretrained;
 
-import org.eseg.model.backbone.EfficientNetEncoder;
+import org.eseg.model.backbone.Encoder;
 
 /**
  * An encoder filled from a pretrained file, with the report of what was taken.
@@ -8,4 +8,4 @@ import org.eseg.model.backbone.EfficientNetEncoder;
  * @param encoder the initialised encoder holding the imported weights
  * @param report what was loaded and left out
  */
-public record ImportedBackbone(EfficientNetEncoder encoder, ImportReport report) {}
+public record ImportedBackbone(Encoder encoder, ImportReport report) {}

@@ -152,7 +152,8 @@ public enum WeightLayout {
         return tfPort ? 1e-3 : 1e-5;
     }
 
-    private static String bnLeaf(String leaf) {
+    /** A BatchNorm parameter's PyTorch name: gamma → weight, beta → bias, runningMean → running_mean, ... */
+    static String bnLeaf(String leaf) {
         return switch (leaf) {
             case "gamma" -> "weight";
             case "beta" -> "bias";

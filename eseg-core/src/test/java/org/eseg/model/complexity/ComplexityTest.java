@@ -62,6 +62,11 @@ class ComplexityTest {
         "eseg-l,      2, 9, BIFPN, 70523031, 339765078528",
         "eseg-s,      2, 5, FPN,    6494551,  39449520640",
         "eseg-s,      2, 9, FPN,    6951131,  39526812160",
+        "eseg-s-dlv3p,          2, 5, DEEPLABV3PLUS,           9628036,  93844417024",
+        "eseg-s-dlv3p-noatrous, 2, 5, DEEPLABV3PLUS_NOATROUS,  9628036,  49839811072",
+        "r50-bifpn,             2, 9, BIFPN,                  25258371, 187366886400",
+        "r50-dlv3p,             2, 5, DEEPLABV3PLUS,          31064596, 343612686336",
+        "r50-dlv3p-noatrous,    2, 5, DEEPLABV3PLUS_NOATROUS, 31064596, 213837250560",
     })
     void exactCountsOfEveryVariant(String name, int min, int max, DecoderKind decoder, long params, long macs) {
         EsegConfig c = EsegVariants.byName(name).withLevels(min, max).withDecoderKind(decoder);
@@ -73,9 +78,11 @@ class ComplexityTest {
     @Test
     void everyNamedVariantHasPinnedCounts() {
         // A new variant must add its exact counts to exactCountsOfEveryVariant.
-        assertEquals(List.of("eseg-lite-s", "eseg-lite-m", "eseg-lite-l", "eseg-s", "eseg-m", "eseg-l"),
-                EsegVariants.names());
-        for (String name : EsegVariants.names()) {
+        List<String> eseg = List.of("eseg-lite-s", "eseg-lite-m", "eseg-lite-l", "eseg-s", "eseg-m", "eseg-l");
+        List<String> table8 = List.of(
+                "eseg-s-dlv3p", "eseg-s-dlv3p-noatrous", "r50-bifpn", "r50-dlv3p", "r50-dlv3p-noatrous");
+        assertEquals(java.util.stream.Stream.concat(eseg.stream(), table8.stream()).toList(), EsegVariants.names());
+        for (String name : eseg) {
             EsegConfig c = EsegVariants.byName(name);
             assertEquals(DecoderKind.BIFPN, c.decoder().kind(), name);
             assertEquals(name.startsWith("eseg-lite") ? 3 : 2, c.minLevel(), name);

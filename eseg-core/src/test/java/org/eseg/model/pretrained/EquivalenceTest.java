@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.eseg.model.backbone.BackboneConfig;
-import org.eseg.model.backbone.EfficientNetEncoder;
+import org.eseg.model.backbone.Encoder;
 import org.junit.jupiter.api.Test;
 
 /** Our encoder with imported torchvision / timm weights reproduces torchvision's P1..P5. */
 class EquivalenceTest {
 
     /** Runs the fixture input through an encoder and checks every level against the reference. */
-    static void assertMatchesReference(EfficientNetEncoder encoder, NDManager m, String label) throws IOException {
+    static void assertMatchesReference(Encoder encoder, NDManager m, String label) throws IOException {
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         Map<String, NDArray> ref = Fixtures.read(Fixtures.reference(), m);
         NDList out = encoder.forward(new ParameterStore(m, false), new NDList(ref.get("input")), false);
@@ -66,7 +66,7 @@ class EquivalenceTest {
     @Test
     void batchNormEpsOfTheSourceMatters() throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
-            EfficientNetEncoder wrongEps = BackboneWeights.importFrom(Fixtures.torchvision(), WeightLayout.TORCHVISION,
+            Encoder wrongEps = BackboneWeights.importFrom(Fixtures.torchvision(), WeightLayout.TORCHVISION,
                     BackboneConfig.efficientNet(0), 1e-3, m).encoder();
             assertThrows(AssertionError.class, () -> assertMatchesReference(wrongEps, m, "eps 1e-3"));
         }

@@ -17,6 +17,7 @@ import org.eseg.model.EsegModel;
 import org.eseg.model.EsegVariants;
 import org.eseg.model.backbone.BackboneConfig;
 import org.eseg.model.backbone.EfficientNetEncoder;
+import org.eseg.model.backbone.Encoder;
 import org.eseg.model.io.ParameterNames;
 import org.eseg.model.layers.BatchNormSpec;
 import org.junit.jupiter.api.Test;
@@ -71,7 +72,7 @@ class SavedBackboneTest {
             EsegModel model = EsegModel.create(config);
             model.initialize(m, DataType.FLOAT32, new Shape(1, 3, 64, 64));
             BackboneWeights.loadInto(model, weights);
-            EfficientNetEncoder reference = BackboneWeights.importFrom(
+            Encoder reference = BackboneWeights.importFrom(
                     Fixtures.timm(), WeightLayout.TIMM, BackboneConfig.efficientNet(0), 1e-5, m).encoder();
             var loaded = ParameterNames.of(model);
             ParameterNames.of(reference).forEach((name, p) -> assertArrayEquals(p.getArray().toFloatArray(),

@@ -149,6 +149,9 @@ public final class OnnxExporter {
                 n.attr("count_include_pad", 0L);
             }
             node(n);
+        } else if (op instanceof Op.Concat cat) {
+            String[] ins = java.util.Arrays.stream(cat.maps()).mapToObj(this::name).toArray(String[]::new);
+            node(new Onnx.Node("Concat", fresh("concat")).inputs(ins).outputs(out).attr("axis", 1L));
         } else if (op instanceof Op.GlobalAvgPool p) {
             node(new Onnx.Node("GlobalAveragePool", fresh("gap")).inputs(name(p.input())).outputs(out));
         } else if (op instanceof Op.Resize r) {
@@ -167,7 +170,7 @@ public final class OnnxExporter {
                 .attrInts("kernel_shape", w.kernel(), w.kernel())
                 .attrInts("strides", w.stride(), w.stride())
                 .attrInts("pads", w.padding(), w.padding(), w.padding(), w.padding())
-                .attrInts("dilations", 1, 1)
+                .attrInts("dilations", w.dilation(), w.dilation())
                 .attr("group", (long) w.groups());
         if (w.bias() != null) {
             String bName = id + ".bias";

@@ -75,8 +75,19 @@ final class TorchScriptSource {
             var w = c.weights();
             String name = convNames.get(c);
             String bias = w.bias() == null ? "None" : "self." + name + "_bias";
-            return String.format(Locale.ROOT, "torch.conv2d(%s, self.%s_weight, %s, [%d, %d], [%d, %d], [1, 1], %d)",
-                    v(c.input()), name, bias, w.stride(), w.stride(), w.padding(), w.padding(), w.groups());
+            if (w.kernel() == 1 && w.padding() == 0 && w.stride() > 1) {
+                // A strided 1x1 convolution (ResNet's projection shortcut) is a 1x1 convolution of every
+                // stride-th pixel. Written that way it avoids libtorch 2.7.1's oneDNN brgemm 1x1 kernel for
+                // strided channels-last input, which dies with SIGFPE under ONEDNN_MAX_CPU_ISA=AVX2 (e.g.
+                // 512 -> 1024 channels on an 8x16 map).
+                String every = String.format(Locale.ROOT, "torch.slice(torch.slice(%s, 2, 0, None, %d), 3, 0, None, %d)",
+                        v(c.input()), w.stride(), w.stride());
+                return String.format(Locale.ROOT, "torch.conv2d(%s, self.%s_weight, %s, [1, 1], [0, 0], [1, 1], %d)",
+                        every, name, bias, w.groups());
+            }
+            return String.format(Locale.ROOT, "torch.conv2d(%s, self.%s_weight, %s, [%d, %d], [%d, %d], [%d, %d], %d)",
+                    v(c.input()), name, bias, w.stride(), w.stride(), w.padding(), w.padding(), w.dilation(),
+                    w.dilation(), w.groups());
         }
         if (op instanceof Op.Activation a) {
             String fn = switch (a.kind()) {
@@ -103,6 +114,13 @@ final class TorchScriptSource {
                     ? "torch.max_pool2d(" + v(p.input()) + ", " + geometry + ", [1, 1], False)"
                     // count_include_pad=False: averages divide by the number of real pixels.
                     : "torch.avg_pool2d(" + v(p.input()) + ", " + geometry + ", False, False, None)";
+        }
+        if (op instanceof Op.Concat cat) {
+            StringBuilder maps = new StringBuilder();
+            for (int m : cat.maps()) {
+                maps.append(maps.length() == 0 ? "" : ", ").append(v(m));
+            }
+            return "torch.cat([" + maps + "], 1)";
         }
         if (op instanceof Op.GlobalAvgPool p) {
             return "torch.adaptive_avg_pool2d(" + v(p.input()) + ", [1, 1])";
