@@ -19,6 +19,9 @@ final class RuntimeMixin {
     @Mixin
     ThreadsMixin threads;
 
+    @Mixin
+    PrecisionMixin precision;
+
     /**
      * Opens a checkpoint on the chosen runtime.
      *
@@ -33,6 +36,7 @@ final class RuntimeMixin {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--runtime: " + e.getMessage(), e);
         }
-        return Segmenter.load(Checkpoint.resolve(checkpoint), kind, threads.runtimeOptions());
+        return Segmenter.load(Checkpoint.resolve(checkpoint), kind,
+                precision.apply(threads.runtimeOptions(), precision.get()));
     }
 }

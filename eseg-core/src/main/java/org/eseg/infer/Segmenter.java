@@ -70,11 +70,12 @@ public final class Segmenter implements AutoCloseable {
      *
      * @param path the file
      * @param kind the runtime: the model's blocks, its TorchScript on DJL, or ONNX Runtime (any image size)
-     * @param options threads (a fixed input size is ignored: images come in all sizes)
+     * @param options threads and precision (a fixed input size is ignored: images come in all sizes)
      * @return the segmenter; close it to free the weights and the runtime
      * @throws IOException if the file is missing, truncated or not an eseg model, naming it
      */
     public static Segmenter load(Path path, RuntimeKind kind, RuntimeOptions options) throws IOException {
+        Runtimes.checkPrecision(kind, options.precision());
         NDManager manager = NDManager.newBaseManager();
         SegmentationRuntime runtime = null;
         try {
