@@ -8,7 +8,10 @@ import org.eseg.util.CpuFeatures;
 public enum Precision {
     /** Plain float32 everywhere. */
     FP32("fp32"),
-    /** bfloat16 weights and maps inside the TorchScript module (DJL runtime). */
+    /**
+     * bfloat16 weights and maps. No runtime computes in it yet: libtorch's oneDNN is held to AVX2 where its
+     * AVX-512 kernels are wrong (see {@link org.eseg.util.LibtorchThreads}), and AVX2 has no bf16 arithmetic.
+     */
     BF16("bf16"),
     /** int8 weights and uint8 maps in a calibrated QDQ ONNX graph (ONNX Runtime). */
     INT8("int8");
@@ -49,8 +52,8 @@ public enum Precision {
     }
 
     /**
-     * Whether a runtime can compute in this precision: bf16 on the compiled TorchScript (DJL), int8 on
-     * ONNX Runtime, fp32 everywhere.
+     * Whether a runtime can compute in this precision: int8 on ONNX Runtime, fp32 everywhere, bf16 nowhere
+     * yet.
      *
      * @param kind the runtime
      * @return true if supported
@@ -58,7 +61,7 @@ public enum Precision {
     public boolean runsOn(RuntimeKind kind) {
         return switch (this) {
             case FP32 -> true;
-            case BF16 -> kind == RuntimeKind.DJL;
+            case BF16 -> false;
             case INT8 -> kind == RuntimeKind.ONNX;
         };
     }

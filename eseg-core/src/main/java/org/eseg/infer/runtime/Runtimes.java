@@ -24,9 +24,12 @@ public final class Runtimes {
      * @throws IllegalArgumentException naming the runtime that can
      */
     public static void checkPrecision(RuntimeKind kind, Precision p) {
+        if (p == Precision.BF16) {
+            throw new IllegalArgumentException("bf16 has no runtime yet (libtorch is limited to AVX2 on processors "
+                    + "where its AVX-512 kernels compute wrong numbers); int8 runs on the onnx runtime");
+        }
         if (!p.runsOn(kind)) {
-            throw new IllegalArgumentException(p.label() + " runs on the " + (p == Precision.INT8 ? "onnx" : "djl")
-                    + " runtime only, not on " + kind.label());
+            throw new IllegalArgumentException(p.label() + " runs on the onnx runtime only, not on " + kind.label());
         }
     }
 
