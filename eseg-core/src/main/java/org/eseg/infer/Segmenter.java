@@ -34,7 +34,10 @@ import org.eseg.util.NoGrad;
  *
  * <p>The network runs on the runtime chosen at load time: the model's own DJL blocks ({@link RuntimeKind#DJL_EAGER},
  * the default), its compiled TorchScript on DJL ({@link RuntimeKind#DJL}) or ONNX Runtime ({@link RuntimeKind#ONNX});
- * test-time augmentation and sliding windows work the same on all of them.
+ * test-time augmentation and sliding windows work the same on all of them. {@link RuntimeOptions#precision()}
+ * chooses the number format: int8 on ONNX Runtime, calibrated on the images of
+ * {@link RuntimeOptions#calibration()} ({@code RuntimeOptions.DEFAULT.withPrecision(Precision.INT8,
+ * Calibration.fromFolder(trainImages, 200, Calibration.MIN_MAX))}).
  *
  * <p>The DJL way ({@code Model} and {@code Predictor}) is {@link #djlModel} with a {@link SegmenterTranslator};
  * a DJL {@code Predictor} is for one thread, the segmenter for any number.

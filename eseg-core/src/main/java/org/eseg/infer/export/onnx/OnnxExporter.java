@@ -51,8 +51,8 @@ public final class OnnxExporter {
     /**
      * Chooses the values that are stored as uint8 between ops: all, the image included (it was 8-bit
      * before normalisation, and one uint8 step of its range is about one pixel level), except the head's
-     * tail: from its fusion of the pyramid levels (the last sum of several maps) through the convolutions
-     * after it, the classifier, and the logits' upsampling. Quantising that tail cost the demo model
+     * tail: from its fusion of the pyramid levels (the last sum of several maps, with the scalings and
+     * resizes of its inputs) through the convolutions after it, the classifier, and the logits' upsampling. Quantising that tail cost the demo model
      * 0.1% of argmax agreement with float32 (docs/inference.md) for a few milliseconds at 1/4 resolution. A max pooling or resize takes its input's
      * parameters: ONNX Runtime then runs it on the uint8 map directly instead of dequantising around it.
      */
@@ -63,16 +63,10 @@ public final class OnnxExporter {
                 classifier = i;
             }
         }
-        int floatTail = classifier;
-        for (int i = 0; i < classifier; i++) {
-            if (graph.ops().get(i) instanceof Op.WeightedSum ws && ws.maps().length > 1) {
-                floatTail = i;
-            }
-        }
         if (ranges.has(InferenceGraph.INPUT)) {
             quantParams.put(InferenceGraph.INPUT, ranges.uint8Params(InferenceGraph.INPUT));
         }
-        for (int i = 0; i < floatTail; i++) {
+        for (int i = 0; i < classifier; i++) {
             Op op = graph.ops().get(i);
             int in = op.inputs()[0];
             boolean passThrough = op instanceof Op.Resize || op instanceof Op.Pool p && p.max();
