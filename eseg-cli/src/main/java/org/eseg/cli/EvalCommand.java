@@ -154,8 +154,9 @@ final class EvalCommand implements Callable<Integer> {
         cm.writeCsv(out.resolve("confusion.csv"), names);
         ConfusionHeatMap.writePng(out.resolve("confusion.png"), cm, names);
         stdout.print(table);
-        stdout.printf(Locale.ROOT, "evaluated %d images (%s, runtime %s); wrote metrics and the confusion matrix to %s%n",
-                ev.images(), InferenceOptionsMixin.describe(options), model.engine.runtime, out);
+        stdout.printf(Locale.ROOT, "evaluated %d images (%s, runtime %s, %s); wrote metrics and the confusion matrix "
+                + "to %s%n", ev.images(), InferenceOptionsMixin.describe(options), model.engine.runtime,
+                model.engine.precision.get().label(), out);
         if (json.wanted) {
             stdout.println(jsonLine);
         }
