@@ -1,11 +1,13 @@
 package org.eseg.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eseg.infer.runtime.Precision;
+import org.eseg.infer.runtime.RuntimeKind;
 import org.eseg.model.EsegConfig;
 import org.eseg.model.complexity.Complexity;
 import org.eseg.model.complexity.ComplexityReport;
@@ -56,7 +58,9 @@ final class InfoCommand implements Callable<Integer> {
             CpuFeatures cpu = CpuFeatures.detect();
             out.println("processor: " + cpu.summary());
             for (Precision p : Precision.values()) {
-                out.println(p.label() + ": " + p.slowWarning(cpu).orElse("fast on this processor"));
+                boolean runs = Arrays.stream(RuntimeKind.values()).anyMatch(p::runsOn);
+                out.println(p.label() + ": " + (!runs ? "no runtime computes in it yet"
+                        : p.slowWarning(cpu).orElse("fast on this processor")));
             }
             if (options == null) {
                 out.flush();

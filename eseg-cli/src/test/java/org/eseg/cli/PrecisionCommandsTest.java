@@ -72,6 +72,7 @@ class PrecisionCommandsTest {
             assertEquals(0, info.exitCode(), info.err());
             assertTrue(info.out().contains("absent: ") && info.out().contains("avx512_vnni"), info.out());
             assertTrue(info.out().contains("int8: int8 will be slow"), info.out());
+            assertTrue(info.out().contains("bf16: no runtime computes in it yet"), info.out());
         } finally {
             if (before == null) {
                 System.clearProperty(CpuFeatures.DISABLE_PROPERTY);
