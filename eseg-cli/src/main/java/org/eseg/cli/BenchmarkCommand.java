@@ -11,11 +11,15 @@ import java.util.concurrent.Callable;
 import org.eseg.infer.bench.Benchmark;
 import org.eseg.infer.bench.BenchmarkOptions;
 import org.eseg.infer.bench.BenchmarkResult;
+import org.eseg.infer.runtime.Calibration;
+import org.eseg.infer.runtime.ExportCheck;
+import org.eseg.infer.runtime.Precision;
 import org.eseg.infer.runtime.RuntimeKind;
 import org.eseg.infer.runtime.RuntimeOptions;
 import org.eseg.infer.runtime.Runtimes;
 import org.eseg.model.EsegModel;
 import org.eseg.model.complexity.Complexity;
+import org.eseg.util.CpuFeatures;
 import org.eseg.util.ImageSize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,11 +35,13 @@ import picocli.CommandLine.Spec;
             "exported graph on ONNX Runtime; djl-eager = the unmodified model (for comparison).",
             "Runtimes share this JVM: each is built and warmed up in turn (the peak-RSS counter is reset",
             "before each), then the timed passes alternate between them, so that a machine whose speed",
-            "drifts slows every runtime alike.",
+            "drifts slows every runtime alike. --precision all times fp32, bf16 and int8 of each runtime that",
+            "can run them, with each one's ratio to the fastest fp32 runtime.",
         },
         footer = {"", "Examples:",
             "  eseg benchmark --model eseg-s --input 512x1024 --runtime all",
-            "  eseg benchmark --checkpoint model.eseg --input 1024x2048 --runtime djl --json"})
+            "  eseg benchmark --checkpoint model.eseg --input 1024x2048 --runtime djl --json",
+            "  eseg benchmark --model eseg-s --input 512x1024 --precision all"})
 final class BenchmarkCommand implements Callable<Integer> {
 
     @Spec
@@ -72,6 +78,9 @@ final class BenchmarkCommand implements Callable<Integer> {
     boolean lowMemory;
 
     @Mixin
+    PrecisionMixin precision;
+
+    @Mixin
     Json json;
 
     @Override
@@ -79,29 +88,61 @@ final class BenchmarkCommand implements Callable<Integer> {
         List<RuntimeKind> kinds = "all".equalsIgnoreCase(runtime.trim())
                 ? List.of(RuntimeKind.DJL, RuntimeKind.ONNX)
                 : List.of(RuntimeKind.parse(runtime));
+        boolean allPrecisions = "all".equalsIgnoreCase(String.valueOf(precision.precision).trim());
+        List<Precision> precisions = allPrecisions ? List.of(Precision.values()) : List.of(precision.get());
         RuntimeOptions runtimeOptions = threads.runtimeOptions().withInput(input, batch)
                 .withIdleAndMemory(spinWait, lowMemory);
         BenchmarkOptions options = new BenchmarkOptions(runtimeOptions, iters, warmup);
         PrintWriter out = spec.commandLine().getOut();
+        CpuFeatures cpu = CpuFeatures.detect();
+        out.println("processor: " + cpu.summary());
         List<Map<String, Object>> runs = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             EsegModel m = model.get().open(manager);
             long macs = Complexity.measure(m.config(), input.height(), input.width()).total().macs();
+            List<Benchmark.Entry> entries = new ArrayList<>();
+            List<Precision> entryPrecision = new ArrayList<>();
+            for (RuntimeKind kind : kinds) {
+                for (Precision p : precisions) {
+                    if (!p.runsOn(kind)) {
+                        if (!allPrecisions) {
+                            Runtimes.checkPrecision(kind, p);
+                        }
+                        continue;
+                    }
+                    p.slowWarning(cpu).ifPresent(w -> out.println("warning: " + w));
+                    RuntimeOptions o = runtimeOptions.withPrecision(p, p == Precision.INT8 ? calibration() : null);
+                    String label = p == Precision.FP32 && !allPrecisions ? kind.label() : kind.label() + "/" + p.label();
+                    entries.add(new Benchmark.Entry(label, m.config().name(), macs, () -> Runtimes.open(kind, m, o)));
+                    entryPrecision.add(p);
+                }
+            }
+            if (precisions.contains(Precision.INT8) && precision.calibrateData == null) {
+                out.println("int8: calibrated on random images (ranges do not matter for speed; --calibrate-data "
+                        + "for a model meant to be used)");
+            }
             out.printf(Locale.ROOT, "%s at %s, batch %d, %s MACs per image, %d warm-up + %d timed passes%n",
                     m.config().name(), input, batch, Figures.billions(macs), warmup, iters);
-            out.printf(Locale.ROOT, "%-10s %9s %9s %9s %8s %8s %10s %10s%n",
-                    "runtime", "ms mean", "ms p50", "ms p90", "img/s", "GMAC/s", "peak MiB", "+RSS MiB");
+            out.printf(Locale.ROOT, "%-14s %9s %9s %9s %8s %8s %10s %10s %9s%n", "runtime", "ms mean", "ms p50",
+                    "ms p90", "img/s", "GMAC/s", "peak MiB", "+RSS MiB", "vs fp32");
             out.flush();
-            List<Benchmark.Entry> entries = new ArrayList<>();
-            for (RuntimeKind kind : kinds) {
-                entries.add(new Benchmark.Entry(kind.label(), m.config().name(), macs,
-                        () -> Runtimes.open(kind, m, runtimeOptions)));
+            List<BenchmarkResult> results = Benchmark.run(entries, options);
+            double fastestFp32 = Double.NaN;
+            for (int i = 0; i < results.size(); i++) {
+                if (entryPrecision.get(i) == Precision.FP32 && !(results.get(i).msMean() >= fastestFp32)) {
+                    fastestFp32 = results.get(i).msMean();
+                }
             }
-            for (BenchmarkResult r : Benchmark.run(entries, options)) {
-                out.printf(Locale.ROOT, "%-10s %9.1f %9.1f %9.1f %8.2f %8.1f %10.0f %10.0f%n", r.runtime(),
+            for (BenchmarkResult r : results) {
+                double ratio = r.msMean() / fastestFp32;
+                out.printf(Locale.ROOT, "%-14s %9.1f %9.1f %9.1f %8.2f %8.1f %10.0f %10.0f %9s%n", r.runtime(),
                         r.msMean(), r.msP50(), r.msP90(), r.imagesPerSecond(), r.gmacPerSecond(), r.peakRssMb(),
-                        r.rssIncreaseMb());
-                runs.add(toJson(r));
+                        r.rssIncreaseMb(), Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2fx", ratio));
+                Map<String, Object> j = toJson(r);
+                if (!Double.isNaN(ratio)) {
+                    j.put("ratio_to_fastest_fp32", round(ratio));
+                }
+                runs.add(j);
             }
             out.flush();
         }
@@ -110,6 +151,13 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The int8 calibration: the given folder, else two random images (enough to time it). */
+    private Calibration calibration() throws java.io.IOException {
+        Calibration c = precision.calibration();
+        return c != null ? c : new Calibration(List.of(ExportCheck.randomImage(input, 1), ExportCheck.randomImage(input, 2)),
+                Calibration.MIN_MAX);
     }
 
     private static Map<String, Object> toJson(BenchmarkResult r) {

@@ -18,10 +18,12 @@ import org.eseg.data.io.PixelLimit;
 import org.eseg.eval.ConfusionHeatMap;
 import org.eseg.eval.ConfusionMatrix;
 import org.eseg.eval.Evaluator;
+import org.eseg.eval.LabelAgreement;
 import org.eseg.eval.MetricsTable;
 import org.eseg.eval.SegmentationMetrics;
 import org.eseg.infer.InferenceOptions;
 import org.eseg.infer.Segmenter;
+import org.eseg.infer.runtime.Precision;
 import org.eseg.util.AtomicFiles;
 import org.eseg.util.CreatedFolders;
 import picocli.CommandLine.Command;
@@ -77,6 +79,10 @@ final class EvalCommand implements Callable<Integer> {
         "be read (damaged, above --max-pixels) and images that do not fit in memory; counted and named."})
     boolean skipBad;
 
+    @Option(names = "--agreement", description = {"With --precision bf16 or int8: also run the model in fp32 on the",
+        "same runtime and report the fraction of pixels whose label both agree on."})
+    boolean agreement;
+
     @Mixin
     Json json;
 
@@ -84,6 +90,10 @@ final class EvalCommand implements Callable<Integer> {
     @SuppressWarnings("try") // the resources' work is their closing
     public Integer call() throws IOException {
         InferenceOptions options = model.inference.get(List.of(1.0));
+        if (agreement && model.engine.precision.get() == Precision.FP32) {
+            throw new IllegalArgumentException("--agreement compares --precision bf16 or int8 with fp32; "
+                    + "the precision is fp32 already");
+        }
         if (limit < 0) {
             throw new IllegalArgumentException("--limit must be at least 0, got " + limit);
         }
@@ -109,6 +119,7 @@ final class EvalCommand implements Callable<Integer> {
         List<String> names = dataset.classes().names();
         int n = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
         Evaluator.Evaluation ev;
+        double agree;
         try (Segmenter segmenter = model.open()) {
             if (!segmenter.classes().names().equals(names)
                     && segmenter.classes().size() == names.size()) {
@@ -118,6 +129,7 @@ final class EvalCommand implements Callable<Integer> {
             try (ProgressBars.Bar bar = ProgressBars.start("eval", n, err)) {
                 ev = Evaluator.evaluate(segmenter, dataset, n, options, skipBad, bar::stepTo);
             }
+            agree = agreement ? agreementWithFp32(segmenter, dataset, n, options, err) : Double.NaN;
         }
         if (!ev.skipped().isEmpty()) {
             err.println("eseg eval: skipped " + ev.skipped().size() + " of " + n + " images that could not be read "
@@ -131,19 +143,34 @@ final class EvalCommand implements Callable<Integer> {
         String table = MetricsTable.format(m, names);
         Map<String, Object> summary = summary(m, names, ev.images(), s, options);
         summary.put("skipped", ev.skipped().size());
+        summary.put("precision", model.engine.precision.get().label());
+        if (agreement) {
+            summary.put("agreement_with_fp32", agree);
+            table += String.format(Locale.ROOT, "argmax agreement with fp32: %.4f%% of pixels%n", 100 * agree);
+        }
         String jsonLine = Json.line(summary);
         AtomicFiles.writeString(out.resolve("metrics.txt"), table);
         AtomicFiles.writeString(out.resolve("metrics.json"), jsonLine + "\n");
         cm.writeCsv(out.resolve("confusion.csv"), names);
         ConfusionHeatMap.writePng(out.resolve("confusion.png"), cm, names);
         stdout.print(table);
-        stdout.printf(Locale.ROOT, "evaluated %d images (%s, runtime %s); wrote metrics and the confusion matrix to %s%n",
-                ev.images(), InferenceOptionsMixin.describe(options), model.engine.runtime, out);
+        stdout.printf(Locale.ROOT, "evaluated %d images (%s, runtime %s, %s); wrote metrics and the confusion matrix "
+                + "to %s%n", ev.images(), InferenceOptionsMixin.describe(options), model.engine.runtime,
+                model.engine.precision.get().label(), out);
         if (json.wanted) {
             stdout.println(jsonLine);
         }
         stdout.flush();
         return 0;
+    }
+
+    /** The labels of this precision against fp32 on the same runtime, over the evaluated images. */
+    private double agreementWithFp32(Segmenter reduced, Dataset dataset, int n, InferenceOptions options,
+            PrintWriter err) throws IOException {
+        try (Segmenter fp32 = model.engine.open(model.checkpoint, Precision.FP32);
+                ProgressBars.Bar bar = ProgressBars.start("agreement", n, err)) {
+            return LabelAgreement.measure(fp32, reduced, dataset, n, options, bar::stepTo);
+        }
     }
 
     private String defaultSplit() {

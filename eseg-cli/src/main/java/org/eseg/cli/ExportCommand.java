@@ -13,8 +13,13 @@ import org.eseg.infer.export.onnx.OnnxExportOptions;
 import org.eseg.infer.export.onnx.OnnxExporter;
 import org.eseg.infer.export.torchscript.TorchScriptExporter;
 import org.eseg.infer.runtime.DjlRuntime;
+import org.eseg.infer.runtime.Calibration;
 import org.eseg.infer.runtime.ExportCheck;
+import org.eseg.infer.runtime.Int8Calibrator;
+import org.eseg.infer.runtime.Precision;
+import org.eseg.infer.runtime.RuntimeKind;
 import org.eseg.infer.runtime.RuntimeOptions;
+import org.eseg.infer.runtime.Runtimes;
 import org.eseg.infer.runtime.SegmentationRuntime;
 import org.eseg.model.EsegModel;
 import org.eseg.util.ImageSize;
@@ -37,11 +42,14 @@ import picocli.CommandLine.Spec;
             "  torchscript  a TorchScript module (forward(image) -> logits, any N, H, W) that DJL's PyTorch",
             "               engine (Criteria / Model.load) and libtorch load; computes in channels-last order.",
             "--verify runs the file on its runtime and compares it with the DJL model.",
+            "--precision int8 (onnx): int8 weights and uint8 maps as QuantizeLinear/DequantizeLinear pairs that",
+            "ONNX Runtime fuses into integer kernels, calibrated on --calibrate-data (training images).",
         },
         footer = {"", "Examples:",
             "  eseg export --checkpoint model.eseg --format onnx --out model.onnx --input 512x1024 --verify",
             "  eseg export --checkpoint model.eseg --out model.onnx --dynamic --opset 17",
-            "  eseg export --checkpoint runs/city --format torchscript --out model.pt --verify"})
+            "  eseg export --checkpoint runs/city --format torchscript --out model.pt --verify",
+            "  eseg export --checkpoint model.eseg --format onnx --precision int8 --calibrate-data data/cityscapes/leftImg8bit/train --calibrate-images 200 --out model-int8.onnx"})
 final class ExportCommand implements Callable<Integer> {
 
     /** Export formats. */
@@ -92,6 +100,9 @@ final class ExportCommand implements Callable<Integer> {
     ImageSize verifySize;
 
     @Mixin
+    PrecisionMixin precision;
+
+    @Mixin
     Json json;
 
     @Override
@@ -111,6 +122,15 @@ final class ExportCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--input fixes the size of an ONNX export only; a TorchScript "
                     + "export takes any size (use --input with --format onnx, or drop it)");
         }
+        Precision kind = precision.get();
+        if (kind == Precision.BF16) {
+            Runtimes.checkPrecision(RuntimeKind.DJL, kind);
+        }
+        if (kind == Precision.INT8 && format != Format.ONNX) {
+            throw new IllegalArgumentException("--precision int8 exports ONNX only (ONNX Runtime runs it); use --format onnx");
+        }
+        Calibration calibration = kind == Precision.INT8
+                ? precision.apply(RuntimeOptions.DEFAULT, kind).calibration() : null;
         PrintWriter w = spec.commandLine().getOut();
         Map<String, Object> o = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -118,9 +138,14 @@ final class ExportCommand implements Callable<Integer> {
             InferenceGraph graph = ModelCompiler.compile(m);
             if (format == Format.ONNX) {
                 OnnxExportOptions options = OnnxExportOptions.DEFAULT.withInput(fixed, batch).withOpset(opset);
+                if (calibration != null) {
+                    options = options.withInt8(Int8Calibrator.calibrate(graph, calibration, RuntimeOptions.DEFAULT));
+                }
                 OnnxExporter.write(graph, options, out);
-                w.printf(Locale.ROOT, "wrote %s (%s, %s, opset %d)%n", out, m.config().name(),
-                        fixed == null ? "dynamic NxHxW" : "input " + (batch > 0 ? batch + "x" : "Nx") + fixed, opset);
+                w.printf(Locale.ROOT, "wrote %s (%s, %s, opset %d, %s)%n", out, m.config().name(),
+                        fixed == null ? "dynamic NxHxW" : "input " + (batch > 0 ? batch + "x" : "Nx") + fixed, opset,
+                        calibration == null ? "fp32" : "int8 QDQ, calibrated on " + calibration.images().size()
+                                + " images");
             } else {
                 TorchScriptExporter.write(graph, out);
                 w.printf(Locale.ROOT, "wrote %s (%s, TorchScript, any NxHxW)%n", out, m.config().name());
@@ -128,6 +153,7 @@ final class ExportCommand implements Callable<Integer> {
             o.put("out", out.toString());
             o.put("format", format.name().toLowerCase(Locale.ROOT));
             o.put("model", m.config().name());
+            o.put("precision", kind.label());
             o.put("input", fixed == null ? "dynamic" : fixed.toString());
             o.put("batch", batch > 0 ? batch : "dynamic");
             if (format == Format.ONNX) {

@@ -1,15 +1,20 @@
 package org.eseg.cli;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.eseg.infer.runtime.Precision;
+import org.eseg.infer.runtime.RuntimeKind;
 import org.eseg.model.EsegConfig;
 import org.eseg.model.complexity.Complexity;
 import org.eseg.model.complexity.ComplexityReport;
 import org.eseg.model.complexity.PartFigures;
+import org.eseg.util.CpuFeatures;
 import org.eseg.util.ImageSize;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,14 +30,19 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
             "  eseg info --model eseg-s",
             "  eseg info --model eseg-s --max-level 5 --input 512x1024",
-            "  eseg info --model eseg-lite-s --decoder fpn --classes 150 --json"})
+            "  eseg info --model eseg-lite-s --decoder fpn --classes 150 --json",
+            "  eseg info --system"})
 final class InfoCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Mixin
-    ModelOptionsMixin options;
+    @ArgGroup(exclusive = false, multiplicity = "0..1", heading = "Model:%n")
+    ModelOptions options;
+
+    @Option(names = "--system", description = "Print the processor's features that decide which precision runs "
+            + "fast (int8: VNNI or AMX; bf16: AVX-512 BF16 or AMX) and libtorch's instruction-set cap.")
+    boolean system;
 
     @Option(names = "--input", paramLabel = "HxW", converter = ImageSizeConverter.class,
             description = "Input size (default: ${DEFAULT-VALUE}).", defaultValue = "1024x2048")
@@ -43,9 +53,25 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EsegConfig config = options.get().toConfig();
-        ComplexityReport r = Complexity.measure(config, input.height(), input.width());
         PrintWriter out = spec.commandLine().getOut();
+        if (system) {
+            CpuFeatures cpu = CpuFeatures.detect();
+            out.println("processor: " + cpu.summary());
+            for (Precision p : Precision.values()) {
+                boolean runs = Arrays.stream(RuntimeKind.values()).anyMatch(p::runsOn);
+                out.println(p.label() + ": " + (!runs ? "no runtime computes in it yet"
+                        : p.slowWarning(cpu).orElse("fast on this processor")));
+            }
+            if (options == null) {
+                out.flush();
+                return 0;
+            }
+        }
+        if (options == null) {
+            throw new IllegalArgumentException("a model is required (--model NAME), or --system");
+        }
+        EsegConfig config = options.toConfig();
+        ComplexityReport r = Complexity.measure(config, input.height(), input.width());
         out.println(describe(config));
         out.printf(Locale.ROOT, "input: %s%n%n", input);
         out.printf(Locale.ROOT, "%-10s %12s %12s%n", "part", "params", "MACs");

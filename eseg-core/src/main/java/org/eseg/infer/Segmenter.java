@@ -34,7 +34,10 @@ import org.eseg.util.NoGrad;
  *
  * <p>The network runs on the runtime chosen at load time: the model's own DJL blocks ({@link RuntimeKind#DJL_EAGER},
  * the default), its compiled TorchScript on DJL ({@link RuntimeKind#DJL}) or ONNX Runtime ({@link RuntimeKind#ONNX});
- * test-time augmentation and sliding windows work the same on all of them.
+ * test-time augmentation and sliding windows work the same on all of them. {@link RuntimeOptions#precision()}
+ * chooses the number format: int8 on ONNX Runtime, calibrated on the images of
+ * {@link RuntimeOptions#calibration()} ({@code RuntimeOptions.DEFAULT.withPrecision(Precision.INT8,
+ * Calibration.fromFolder(trainImages, 200, Calibration.MIN_MAX))}).
  *
  * <p>The DJL way ({@code Model} and {@code Predictor}) is {@link #djlModel} with a {@link SegmenterTranslator};
  * a DJL {@code Predictor} is for one thread, the segmenter for any number.
@@ -70,11 +73,12 @@ public final class Segmenter implements AutoCloseable {
      *
      * @param path the file
      * @param kind the runtime: the model's blocks, its TorchScript on DJL, or ONNX Runtime (any image size)
-     * @param options threads (a fixed input size is ignored: images come in all sizes)
+     * @param options threads and precision (a fixed input size is ignored: images come in all sizes)
      * @return the segmenter; close it to free the weights and the runtime
      * @throws IOException if the file is missing, truncated or not an eseg model, naming it
      */
     public static Segmenter load(Path path, RuntimeKind kind, RuntimeOptions options) throws IOException {
+        Runtimes.checkPrecision(kind, options.precision());
         NDManager manager = NDManager.newBaseManager();
         SegmentationRuntime runtime = null;
         try {

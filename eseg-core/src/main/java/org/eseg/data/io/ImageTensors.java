@@ -36,6 +36,16 @@ public final class ImageTensors {
      * @return (1, 3, H, W)
      */
     public static NDArray input(RgbImage image, NDManager manager) {
-        return manager.create(Normalization.normalize(image), new Shape(1, 3, image.height(), image.width()));
+        return manager.create(values(image), new Shape(1, 3, image.height(), image.width()));
+    }
+
+    /**
+     * An image as the values of a normalised network input, for runtimes outside DJL.
+     *
+     * @param image RGB in [0, 255]
+     * @return (1, 3, H, W) values, row-major
+     */
+    public static float[] values(RgbImage image) {
+        return Normalization.normalize(image);
     }
 }

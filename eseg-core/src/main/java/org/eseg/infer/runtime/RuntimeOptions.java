@@ -16,11 +16,15 @@ import org.eseg.util.ImageSize;
  *     the OMP_WAIT_POLICY environment variable instead, which the eseg launcher sets to PASSIVE): faster on an
  *     idle machine, much slower when other processes share the cores
  * @param lowMemory whether to trade speed for a lower peak (ONNX Runtime: no memory arena, no buffer planning)
+ * @param precision the number format inside the runtime ({@link Precision#runsOn} says which runtime takes which)
+ * @param calibration the images an int8 runtime is calibrated on, or null (required for int8)
  */
-public record RuntimeOptions(int threads, ImageSize inputSize, int batch, boolean spinWait, boolean lowMemory) {
+public record RuntimeOptions(int threads, ImageSize inputSize, int batch, boolean spinWait, boolean lowMemory,
+        Precision precision, Calibration calibration) {
 
-    /** The engine's threads, any input size and batch, sleeping idle threads, speed over memory. */
-    public static final RuntimeOptions DEFAULT = new RuntimeOptions(0, null, 0, false, false);
+    /** The engine's threads, any input size and batch, sleeping idle threads, speed over memory, float32. */
+    public static final RuntimeOptions DEFAULT =
+            new RuntimeOptions(0, null, 0, false, false, Precision.DEFAULT, null);
 
     /**
      * Checks the counts.
@@ -34,6 +38,20 @@ public record RuntimeOptions(int threads, ImageSize inputSize, int batch, boolea
         if (batch < 0) {
             throw new IllegalArgumentException("batch must be >= 0 (0: any), got " + batch);
         }
+        if (precision == null) {
+            throw new IllegalArgumentException("precision is required");
+        }
+    }
+
+    /**
+     * These options with another precision.
+     *
+     * @param p the number format
+     * @param images the int8 calibration, or null
+     * @return the copy
+     */
+    public RuntimeOptions withPrecision(Precision p, Calibration images) {
+        return new RuntimeOptions(threads, inputSize, batch, spinWait, lowMemory, p, images);
     }
 
     /**
@@ -43,7 +61,7 @@ public record RuntimeOptions(int threads, ImageSize inputSize, int batch, boolea
      * @return the copy
      */
     public RuntimeOptions withThreads(int n) {
-        return new RuntimeOptions(n, inputSize, batch, spinWait, lowMemory);
+        return new RuntimeOptions(n, inputSize, batch, spinWait, lowMemory, precision, calibration);
     }
 
     /**
@@ -54,7 +72,7 @@ public record RuntimeOptions(int threads, ImageSize inputSize, int batch, boolea
      * @return the copy
      */
     public RuntimeOptions withInput(ImageSize size, int n) {
-        return new RuntimeOptions(threads, size, n, spinWait, lowMemory);
+        return new RuntimeOptions(threads, size, n, spinWait, lowMemory, precision, calibration);
     }
 
     /**
@@ -65,7 +83,7 @@ public record RuntimeOptions(int threads, ImageSize inputSize, int batch, boolea
      * @return the copy
      */
     public RuntimeOptions withIdleAndMemory(boolean spin, boolean low) {
-        return new RuntimeOptions(threads, inputSize, batch, spin, low);
+        return new RuntimeOptions(threads, inputSize, batch, spin, low, precision, calibration);
     }
 
     /**

@@ -45,6 +45,9 @@ final class Onnx {
     private static final int TENSOR_NAME = 8;
     private static final int TENSOR_RAW_DATA = 9;
     static final int DT_FLOAT = 1;
+    static final int DT_UINT8 = 2;
+    static final int DT_INT8 = 3;
+    static final int DT_INT32 = 6;
     static final int DT_INT64 = 7;
     // ValueInfoProto, TypeProto, TypeProto.Tensor, TensorShapeProto, Dimension
     private static final int VALUE_INFO_NAME = 1;
@@ -125,6 +128,28 @@ final class Onnx {
         return tensor(name, new long[] {values.length}, DT_INT64, raw.array());
     }
 
+    /** A scalar (no dims) float tensor, e.g. a quantisation scale. */
+    static ProtoMessage floatScalar(String name, float value) {
+        return floatTensor(name, new long[0], new float[] {value});
+    }
+
+    /** A scalar uint8 tensor: an activation's zero point. */
+    static ProtoMessage uint8Scalar(String name, int value) {
+        return tensor(name, new long[0], DT_UINT8, new byte[] {(byte) value});
+    }
+
+    /** An int8 tensor, e.g. quantised weights or their zero points. */
+    static ProtoMessage int8Tensor(String name, long[] dims, byte[] values) {
+        return tensor(name, dims, DT_INT8, values.clone());
+    }
+
+    /** An int32 tensor, e.g. a quantised bias or its zero points. */
+    static ProtoMessage int32Tensor(String name, long[] dims, int[] values) {
+        ByteBuffer raw = ByteBuffer.allocate(values.length * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        raw.asIntBuffer().put(values);
+        return tensor(name, dims, DT_INT32, raw.array());
+    }
+
     private static ProtoMessage tensor(String name, long[] dims, int dataType, byte[] raw) {
         return new ProtoMessage().int64s(TENSOR_DIMS, dims).int64(TENSOR_DATA_TYPE, dataType)
                 .string(TENSOR_NAME, name).bytes(TENSOR_RAW_DATA, raw);
@@ -149,6 +174,18 @@ final class Onnx {
                 .message(TENSOR_TYPE_SHAPE, shape);
         ProtoMessage type = new ProtoMessage().message(TYPE_TENSOR_TYPE, tensorType);
         return new ProtoMessage().string(VALUE_INFO_NAME, name).message(VALUE_INFO_TYPE, type);
+    }
+
+    /**
+     * A float tensor's name and type without a shape: the intermediate maps a calibration run reads.
+     *
+     * @param name value name
+     * @return the ValueInfoProto
+     */
+    static ProtoMessage floatValueInfo(String name) {
+        ProtoMessage tensorType = new ProtoMessage().int64(TENSOR_TYPE_ELEM_TYPE, DT_FLOAT);
+        return new ProtoMessage().string(VALUE_INFO_NAME, name)
+                .message(VALUE_INFO_TYPE, new ProtoMessage().message(TYPE_TENSOR_TYPE, tensorType));
     }
 
     static ProtoMessage opset(int version) {

@@ -9,8 +9,10 @@ import org.eseg.util.ImageSize;
  * @param inputSize the fixed input size, or null when H and W are dynamic
  * @param batch the fixed batch size, or 0 when it is free
  * @param opset the ONNX opset, {@value #MIN_OPSET}..{@value #MAX_OPSET}
+ * @param int8 calibrated activation ranges for an int8 (QDQ) export, or null for float32
+ * @param probes whether every intermediate map is also a graph output (what calibration reads)
  */
-public record OnnxExportOptions(ImageSize inputSize, int batch, int opset) {
+public record OnnxExportOptions(ImageSize inputSize, int batch, int opset, ActivationRanges int8, boolean probes) {
 
     /** The lowest opset supported: Resize with optional roi/scales inputs needs 13. */
     public static final int MIN_OPSET = 13;
@@ -19,7 +21,7 @@ public record OnnxExportOptions(ImageSize inputSize, int batch, int opset) {
     /** The default opset. */
     public static final int DEFAULT_OPSET = 17;
     /** Dynamic H and W, a free batch size, the default opset. */
-    public static final OnnxExportOptions DEFAULT = new OnnxExportOptions(null, 0, DEFAULT_OPSET);
+    public static final OnnxExportOptions DEFAULT = new OnnxExportOptions(null, 0, DEFAULT_OPSET, null, false);
 
     /**
      * Checks the batch and the opset.
@@ -43,7 +45,7 @@ public record OnnxExportOptions(ImageSize inputSize, int batch, int opset) {
      * @return the copy
      */
     public OnnxExportOptions withInput(ImageSize size, int n) {
-        return new OnnxExportOptions(size, n, opset);
+        return new OnnxExportOptions(size, n, opset, int8, probes);
     }
 
     /**
@@ -53,7 +55,27 @@ public record OnnxExportOptions(ImageSize inputSize, int batch, int opset) {
      * @return the copy
      */
     public OnnxExportOptions withOpset(int version) {
-        return new OnnxExportOptions(inputSize, batch, version);
+        return new OnnxExportOptions(inputSize, batch, version, int8, probes);
+    }
+
+    /**
+     * These options for an int8 export: per-channel symmetric int8 weights and per-tensor uint8 activations
+     * as QuantizeLinear / DequantizeLinear pairs, which ONNX Runtime fuses into integer kernels.
+     *
+     * @param ranges the calibrated ranges, or null for float32
+     * @return the copy
+     */
+    public OnnxExportOptions withInt8(ActivationRanges ranges) {
+        return new OnnxExportOptions(inputSize, batch, opset, ranges, probes);
+    }
+
+    /**
+     * These options with every intermediate map as an extra graph output, named {@code t<id>}.
+     *
+     * @return the copy
+     */
+    public OnnxExportOptions withProbes() {
+        return new OnnxExportOptions(inputSize, batch, opset, int8, true);
     }
 
     /**

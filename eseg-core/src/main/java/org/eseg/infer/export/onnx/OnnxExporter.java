@@ -30,11 +30,58 @@ public final class OnnxExporter {
     private final Map<Integer, String> hwByLevel = new HashMap<>();
     private final java.util.Set<Integer> scaleConstants = new java.util.HashSet<>();
     private final java.util.Set<Long> int64Constants = new java.util.HashSet<>();
+    /** Int8 export: the name each quantised value is read under (its DequantizeLinear output). */
+    private final Map<Integer, String> dequantized = new HashMap<>();
+    /** Int8 export: {scale, zero point} of every value that is quantised. */
+    private final Map<Integer, float[]> quantParams = new HashMap<>();
+    /** Int8 export: the QuantizeLinear output and the zero point's name of every quantised value. */
+    private final Map<Integer, String[]> quantNames = new HashMap<>();
+    /** Int8 export: values that are another value's uint8 codes read at a different scale, with no op. */
+    private final java.util.Set<Integer> rescaled = new java.util.HashSet<>();
     private int counter;
 
     private OnnxExporter(InferenceGraph graph, OnnxExportOptions options) {
         this.graph = graph;
         this.options = options;
+        if (options.int8() != null) {
+            planQuantisation(options.int8());
+        }
+    }
+
+    /**
+     * Chooses the values that are stored as uint8 between ops: all, the image included (it was 8-bit
+     * before normalisation, and one uint8 step of its range is about one pixel level), except the head's
+     * tail: from its fusion of the pyramid levels (the last sum of several maps, with the scalings and
+     * resizes of its inputs) through the convolutions after it, the classifier, and the logits' upsampling. Quantising that tail cost the demo model
+     * 0.1% of argmax agreement with float32 (docs/inference.md) for a few milliseconds at 1/4 resolution. A max pooling or resize takes its input's
+     * parameters: ONNX Runtime then runs it on the uint8 map directly instead of dequantising around it.
+     */
+    private void planQuantisation(ActivationRanges ranges) {
+        int classifier = -1;
+        for (int i = 0; i < graph.ops().size(); i++) {
+            if (graph.ops().get(i) instanceof Op.Conv) {
+                classifier = i;
+            }
+        }
+        if (ranges.has(InferenceGraph.INPUT)) {
+            quantParams.put(InferenceGraph.INPUT, ranges.uint8Params(InferenceGraph.INPUT));
+        }
+        for (int i = 0; i < classifier; i++) {
+            Op op = graph.ops().get(i);
+            int in = op.inputs()[0];
+            boolean passThrough = op instanceof Op.Resize || op instanceof Op.Pool p && p.max();
+            if (passThrough && quantParams.containsKey(in)) {
+                quantParams.put(op.output(), quantParams.get(in));
+            } else if (op instanceof Op.WeightedSum ws && ws.maps().length == 1 && ws.weights()[0] > 0
+                    && quantParams.containsKey(in)) {
+                // One scaled map (the head's level weights): the same uint8 codes at a scaled step.
+                float[] p = quantParams.get(in);
+                quantParams.put(op.output(), new float[] {p[0] * ws.weights()[0], p[1]});
+                rescaled.add(op.output());
+            } else if (ranges.has(op.output())) {
+                quantParams.put(op.output(), ranges.uint8Params(op.output()));
+            }
+        }
     }
 
     /**
@@ -68,8 +115,21 @@ public final class OnnxExporter {
         body.message(Onnx.GRAPH_INPUT, Onnx.floatValueInfo(INPUT_NAME, n, 3L, dim("H", true), dim("W", false)));
         body.message(Onnx.GRAPH_OUTPUT, Onnx.floatValueInfo(OUTPUT_NAME, n, (long) graph.numClasses(),
                 dim("H", true), dim("W", false)));
+        if (quantParams.containsKey(InferenceGraph.INPUT)) {
+            quantise(InferenceGraph.INPUT);
+        }
         for (Op op : graph.ops()) {
+            if (rescaled.contains(op.output())) {
+                rescale((Op.WeightedSum) op);
+                continue;
+            }
             emit(op);
+            if (options.int8() != null && quantParams.containsKey(op.output())) {
+                quantise(op.output());
+            }
+            if (options.probes() && op.output() != graph.output()) {
+                body.message(Onnx.GRAPH_OUTPUT, Onnx.floatValueInfo(name(op.output())));
+            }
         }
         return new ProtoMessage()
                 .int64(Onnx.MODEL_IR_VERSION, irVersion(options.opset()))
@@ -106,6 +166,51 @@ public final class OnnxExporter {
         return name;
     }
 
+    /**
+     * The name a consumer reads a value under: in an int8 export the value's dequantised copy (its
+     * DequantizeLinear is added on first use, so that no unread one is left for the runtime to run), else
+     * the value itself.
+     */
+    private String in(int id) {
+        String[] q = quantNames.get(id);
+        if (q == null) {
+            return name(id);
+        }
+        return dequantized.computeIfAbsent(id, k -> {
+            String dq = name(id) + "_dq";
+            node(new Onnx.Node("DequantizeLinear", fresh("dq")).inputs(q[0], q[2], q[1]).outputs(dq));
+            return dq;
+        });
+    }
+
+    /** Appends a QuantizeLinear (uint8, per tensor) after a float map; consumers dequantise it through {@link #in}. */
+    private void quantise(int id) {
+        String x = name(id);
+        String q = fresh("q");
+        float[] params = quantParams.get(id);
+        initializer(Onnx.floatScalar(q + ".scale", params[0]));
+        initializer(Onnx.uint8Scalar(q + ".zero_point", (int) params[1]));
+        node(new Onnx.Node("QuantizeLinear", q).inputs(x, q + ".scale", q + ".zero_point").outputs(x + "_q"));
+        quantNames.put(id, new String[] {x + "_q", q + ".zero_point", q + ".scale"});
+    }
+
+    /**
+     * Appends QuantizeLinear then DequantizeLinear (uint8, per tensor) after a float map that is not a graph
+     * value (a partial sum, the SiLU gate).
+     *
+     * @return the dequantised map's name
+     */
+    private String qdq(String x, float[] params) {
+        String id = fresh("q");
+        initializer(Onnx.floatScalar(id + ".scale", params[0]));
+        initializer(Onnx.uint8Scalar(id + ".zero_point", (int) params[1]));
+        String q = x + "_q";
+        String dq = x + "_dq";
+        node(new Onnx.Node("QuantizeLinear", id).inputs(x, id + ".scale", id + ".zero_point").outputs(q));
+        node(new Onnx.Node("DequantizeLinear", fresh("dq")).inputs(q, id + ".scale", id + ".zero_point").outputs(dq));
+        return dq;
+    }
+
     private String fresh(String prefix) {
         return prefix + "_" + (counter++);
     }
@@ -123,25 +228,30 @@ public final class OnnxExporter {
         if (op instanceof Op.Conv c) {
             conv(c, out);
         } else if (op instanceof Op.Activation a) {
-            String x = name(a.input());
+            String x = in(a.input());
             switch (a.kind()) {
                 case RELU -> node(new Onnx.Node("Relu", fresh("relu")).inputs(x).outputs(out));
                 case SIGMOID -> node(new Onnx.Node("Sigmoid", fresh("sigmoid")).inputs(x).outputs(out));
                 case SILU -> {
                     String s = fresh("silu_gate");
                     node(new Onnx.Node("Sigmoid", fresh("sigmoid")).inputs(x).outputs(s));
+                    if (quantParams.containsKey(a.output())) {
+                        // The gate lies in [0, 1] whatever the data: a fixed uint8 scale, so that the product
+                        // runs as an integer multiplication too.
+                        s = qdq(s, new float[] {1f / ActivationRanges.QMAX, 0f});
+                    }
                     node(new Onnx.Node("Mul", fresh("silu")).inputs(x, s).outputs(out));
                 }
             }
         } else if (op instanceof Op.Add a) {
-            node(new Onnx.Node("Add", fresh("add")).inputs(name(a.a()), name(a.b())).outputs(out));
+            node(new Onnx.Node("Add", fresh("add")).inputs(in(a.a()), in(a.b())).outputs(out));
         } else if (op instanceof Op.Mul m) {
-            node(new Onnx.Node("Mul", fresh("mul")).inputs(name(m.x()), name(m.gate())).outputs(out));
+            node(new Onnx.Node("Mul", fresh("mul")).inputs(in(m.x()), in(m.gate())).outputs(out));
         } else if (op instanceof Op.WeightedSum ws) {
             weightedSum(ws, out);
         } else if (op instanceof Op.Pool p) {
             Onnx.Node n = new Onnx.Node(p.max() ? "MaxPool" : "AveragePool", fresh(p.max() ? "maxpool" : "avgpool"))
-                    .inputs(name(p.input())).outputs(out)
+                    .inputs(in(p.input())).outputs(out)
                     .attrInts("kernel_shape", Op.Pool.KERNEL, Op.Pool.KERNEL)
                     .attrInts("strides", Op.Pool.STRIDE, Op.Pool.STRIDE)
                     .attrInts("pads", Op.Pool.PADDING, Op.Pool.PADDING, Op.Pool.PADDING, Op.Pool.PADDING);
@@ -153,7 +263,7 @@ public final class OnnxExporter {
             String[] ins = java.util.Arrays.stream(cat.maps()).mapToObj(this::name).toArray(String[]::new);
             node(new Onnx.Node("Concat", fresh("concat")).inputs(ins).outputs(out).attr("axis", 1L));
         } else if (op instanceof Op.GlobalAvgPool p) {
-            node(new Onnx.Node("GlobalAveragePool", fresh("gap")).inputs(name(p.input())).outputs(out));
+            node(new Onnx.Node("GlobalAveragePool", fresh("gap")).inputs(in(p.input())).outputs(out));
         } else if (op instanceof Op.Resize r) {
             resize(r, out);
         } else {
@@ -162,6 +272,10 @@ public final class OnnxExporter {
     }
 
     private void conv(Op.Conv c, String out) {
+        if (quantParams.containsKey(c.input()) && quantParams.containsKey(c.output())) {
+            int8Conv(c, out);
+            return;
+        }
         ConvWeights w = c.weights();
         String id = fresh("conv");
         String wName = id + ".weight";
@@ -175,11 +289,39 @@ public final class OnnxExporter {
         if (w.bias() != null) {
             String bName = id + ".bias";
             initializer(Onnx.floatTensor(bName, new long[] {w.outChannels()}, w.bias()));
-            n.inputs(name(c.input()), wName, bName);
+            n.inputs(in(c.input()), wName, bName);
         } else {
-            n.inputs(name(c.input()), wName);
+            n.inputs(in(c.input()), wName);
         }
         node(n);
+    }
+
+    /**
+     * A convolution between uint8 maps: int8 weights with one symmetric scale per output channel, an int32
+     * bias at scale input·weight (zero points 0), each behind a DequantizeLinear, which is the pattern ONNX
+     * Runtime fuses into QLinearConv.
+     */
+    private void int8Conv(Op.Conv c, String out) {
+        ConvWeights w = c.weights();
+        Int8Weights q = Int8Weights.of(w, quantParams.get(c.input())[0]);
+        String id = fresh("conv");
+        long[] perChannel = {w.outChannels()};
+        initializer(Onnx.int8Tensor(id + ".weight_q", w.weightShape(), q.weight()));
+        initializer(Onnx.floatTensor(id + ".weight_scale", perChannel, q.weightScale()));
+        initializer(Onnx.int8Tensor(id + ".weight_zero_point", perChannel, new byte[w.outChannels()]));
+        node(new Onnx.Node("DequantizeLinear", fresh("dq")).inputs(id + ".weight_q", id + ".weight_scale",
+                id + ".weight_zero_point").outputs(id + ".weight").attr("axis", 0L));
+        initializer(Onnx.int32Tensor(id + ".bias_q", perChannel, q.bias()));
+        initializer(Onnx.floatTensor(id + ".bias_scale", perChannel, q.biasScale()));
+        initializer(Onnx.int32Tensor(id + ".bias_zero_point", perChannel, new int[w.outChannels()]));
+        node(new Onnx.Node("DequantizeLinear", fresh("dq")).inputs(id + ".bias_q", id + ".bias_scale",
+                id + ".bias_zero_point").outputs(id + ".bias").attr("axis", 0L));
+        node(new Onnx.Node("Conv", id).inputs(in(c.input()), id + ".weight", id + ".bias").outputs(out)
+                .attrInts("kernel_shape", w.kernel(), w.kernel())
+                .attrInts("strides", w.stride(), w.stride())
+                .attrInts("pads", w.padding(), w.padding(), w.padding(), w.padding())
+                .attrInts("dilations", 1, 1)
+                .attr("group", (long) w.groups()));
     }
 
     /**
@@ -188,6 +330,9 @@ public final class OnnxExporter {
      * Mul with a constant forces a reorder of the map out of it and back.
      */
     private void weightedSum(Op.WeightedSum ws, String out) {
+        if (int8WeightedSum(ws, out)) {
+            return;
+        }
         int[] maps = ws.maps();
         float[] w = ws.weights();
         boolean allOnes = true;
@@ -198,7 +343,7 @@ public final class OnnxExporter {
             // One n-ary pass instead of a chain of Adds.
             String[] ins = new String[maps.length];
             for (int j = 0; j < maps.length; j++) {
-                ins[j] = name(maps[j]);
+                ins[j] = in(maps[j]);
             }
             node(new Onnx.Node("Sum", fresh("sum")).inputs(ins).outputs(out));
             return;
@@ -207,7 +352,7 @@ public final class OnnxExporter {
         for (int j = 0; j < maps.length; j++) {
             String term;
             if (w[j] == 1f && maps.length > 1) {
-                term = name(maps[j]);
+                term = in(maps[j]);
             } else {
                 term = j == 0 && maps.length == 1 ? out : fresh("term");
                 scale(maps[j], w[j], term);
@@ -222,18 +367,74 @@ public final class OnnxExporter {
         }
     }
 
+    /** w·x of a uint8 map: its codes dequantised at w times its scale. */
+    private void rescale(Op.WeightedSum ws) {
+        String[] q = quantNames.get(ws.maps()[0]);
+        String scale = fresh("rescaled") + ".scale";
+        initializer(Onnx.floatScalar(scale, quantParams.get(ws.output())[0]));
+        quantNames.put(ws.output(), new String[] {q[0], q[1], scale});
+    }
+
+    /**
+     * Σ w_j·x_j between uint8 maps: each weight (positive) is folded into the scale of a DequantizeLinear of
+     * x_j's uint8 codes. Two terms make one Add between dequantised maps followed by the result's
+     * quantisation, which ONNX Runtime fuses into QLinearAdd; with more terms the partial sums stay float32
+     * (quantising them to a range bounded from their terms' cost accuracy in the head's fusion of 6 levels).
+     *
+     * @return false (and nothing written) unless every map and the result are quantised and no weight is negative
+     */
+    private boolean int8WeightedSum(Op.WeightedSum ws, String out) {
+        int[] maps = ws.maps();
+        float[] w = ws.weights();
+        if (options.int8() == null || !quantParams.containsKey(ws.output())) {
+            return false;
+        }
+        java.util.List<Integer> terms = new java.util.ArrayList<>();
+        for (int j = 0; j < maps.length; j++) {
+            if (!quantNames.containsKey(maps[j]) || w[j] < 0) {
+                return false;
+            }
+            if (w[j] > 0) {
+                // A zero weight (a fusion input the training switched off) adds exactly nothing.
+                terms.add(j);
+            }
+        }
+        if (terms.isEmpty()) {
+            return false;
+        }
+        String sum = null;
+        for (int k = 0; k < terms.size(); k++) {
+            int j = terms.get(k);
+            float[] p = quantParams.get(maps[j]);
+            String[] q = quantNames.get(maps[j]);
+            boolean last = k == terms.size() - 1;
+            String id = fresh("fusion_term");
+            String term = terms.size() == 1 ? out : id;
+            initializer(Onnx.floatScalar(id + ".scale", w[j] * p[0]));
+            node(new Onnx.Node("DequantizeLinear", id).inputs(q[0], id + ".scale", q[1]).outputs(term));
+            if (sum == null) {
+                sum = term;
+                continue;
+            }
+            String next = last ? out : fresh("fusion_sum");
+            node(new Onnx.Node("Add", fresh("add")).inputs(sum, term).outputs(next));
+            sum = next;
+        }
+        return true;
+    }
+
     private void scale(int map, float weight, String out) {
         int channels = graph.channels(map);
         String id = fresh("fusion_scale");
         float[] w = new float[channels];
         java.util.Arrays.fill(w, weight);
         initializer(Onnx.floatTensor(id + ".weight", new long[] {channels, 1, 1, 1}, w));
-        node(new Onnx.Node("Conv", id).inputs(name(map), id + ".weight").outputs(out)
+        node(new Onnx.Node("Conv", id).inputs(in(map), id + ".weight").outputs(out)
                 .attrInts("kernel_shape", 1, 1).attr("group", (long) channels));
     }
 
     private void resize(Op.Resize r, String out) {
-        String x = name(r.input());
+        String x = in(r.input());
         Integer factor = exactFactor(r);
         if (factor != null) {
             // Constant integer scales (not sizes) give the same result here, and let ONNX Runtime infer
