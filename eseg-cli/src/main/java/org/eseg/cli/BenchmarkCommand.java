@@ -17,6 +17,7 @@ import org.eseg.infer.runtime.Runtimes;
 import org.eseg.model.EsegModel;
 import org.eseg.model.complexity.Complexity;
 import org.eseg.util.ImageSize;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,18 +32,25 @@ import picocli.CommandLine.Spec;
             "exported graph on ONNX Runtime; djl-eager = the unmodified model (for comparison).",
             "Runtimes share this JVM: each is built and warmed up in turn (the peak-RSS counter is reset",
             "before each), then the timed passes alternate between them, so that a machine whose speed",
-            "drifts slows every runtime alike.",
+            "drifts slows every runtime alike. With --serve URL it load-tests a running 'eseg serve' instead:",
+            "clients post --image and wait for the answer; per concurrency it prints images/s, p50/p99 and",
+            "the answers by status.",
         },
         footer = {"", "Examples:",
             "  eseg benchmark --model eseg-s --input 512x1024 --runtime all",
-            "  eseg benchmark --checkpoint model.eseg --input 1024x2048 --runtime djl --json"})
+            "  eseg benchmark --checkpoint model.eseg --input 1024x2048 --runtime djl --json",
+            "  eseg benchmark --serve http://127.0.0.1:8080/predictions/city --image street.png \\",
+            "      --concurrency 1,4,16 --duration 30s"})
 final class BenchmarkCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Mixin
-    ModelSourceMixin model;
+    @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Model (one of; or --serve):%n")
+    ModelSource source;
+
+    @ArgGroup(exclusive = false, heading = "Load test of a running eseg serve (instead of a model):%n")
+    ServeLoad serve;
 
     @Option(names = "--input", paramLabel = "HxW", converter = ImageSizeConverter.class,
             defaultValue = "512x1024", description = "Image size (default: ${DEFAULT-VALUE}).")
@@ -76,6 +84,15 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (serve != null) {
+            if (source != null) {
+                throw new IllegalArgumentException("--serve measures a running server: give no model with it");
+            }
+            return serve.run(spec.commandLine().getOut(), json.wanted);
+        }
+        if (source == null) {
+            throw new IllegalArgumentException("give a model (--model NAME or --checkpoint PATH) or --serve URL");
+        }
         List<RuntimeKind> kinds = "all".equalsIgnoreCase(runtime.trim())
                 ? List.of(RuntimeKind.DJL, RuntimeKind.ONNX)
                 : List.of(RuntimeKind.parse(runtime));
@@ -85,7 +102,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<Map<String, Object>> runs = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
-            EsegModel m = model.get().open(manager);
+            EsegModel m = source.open(manager);
             long macs = Complexity.measure(m.config(), input.height(), input.width()).total().macs();
             out.printf(Locale.ROOT, "%s at %s, batch %d, %s MACs per image, %d warm-up + %d timed passes%n",
                     m.config().name(), input, batch, Figures.billions(macs), warmup, iters);

@@ -23,6 +23,7 @@ import picocli.CommandLine.Model.CommandSpec;
             DemoCommand.class,
             TrainCommand.class,
             PredictCommand.class,
+            ServeCommand.class,
             BenchmarkCommand.class,
             ExportCommand.class,
             EvalCommand.class,
