@@ -150,9 +150,19 @@ public final class EsegServer implements AutoCloseable {
             return;
         }
         try {
-            // With no exchange open the JDK 17 server would wait the whole delay; with some, it returns when the
-            // last one is answered.
-            http.stop(inFlight.get() == 0 ? 0 : (int) Math.max(1, options.drainTimeout().toSeconds()));
+            // New predictions are refused (503) from here on; wait for the accepted ones to be answered, then close
+            // the listener. (The JDK 17 server's own stop delay cannot be cut short when no exchange ends while it
+            // waits, so the waiting is done here.)
+            long deadline = System.nanoTime() + options.drainTimeout().toNanos();
+            while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            http.stop(0);
             workers.shutdown();
             awaitQuietly(workers);
             httpThreads.shutdown();
@@ -329,6 +339,9 @@ public final class EsegServer implements AutoCloseable {
                     reply.error(e);
                 } catch (IOException | RuntimeException e) {
                     reply.error(new ApiError(500, "InternalServerError", String.valueOf(e.getMessage())));
+                } catch (Error e) {
+                    reply.error(new ApiError(500, "InternalServerError", e.toString()));
+                    throw e;
                 }
             });
         } catch (RejectedExecutionException e) {
