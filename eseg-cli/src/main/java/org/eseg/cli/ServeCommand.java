@@ -84,8 +84,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServeOptions options;
         try {
-            options = new ServeOptions(host, port, workers, maxQueue, (long) maxBodyMb << 20, token(), cors,
-                    ServeOptions.DEFAULT.drainTimeout());
+            options = new ServeOptions(host, port, workers, maxQueue, (long) maxBodyMb << 20, token(tokenFile),
+                    cors, ServeOptions.DEFAULT.drainTimeout());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("eseg serve: " + e.getMessage(), e);
         }
@@ -121,7 +121,8 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String token() throws IOException {
+    /** The first line of a token file, or null for no file. */
+    static String token(Path tokenFile) throws IOException {
         if (tokenFile == null) {
             return null;
         }

@@ -3,7 +3,6 @@ package org.eseg.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,8 +51,7 @@ final class ServeLoad {
             throw new IllegalArgumentException("--serve must be an http:// URL, got " + url);
         }
         Duration d = duration(duration);
-        String token = tokenFile == null ? null
-                : Files.readAllLines(tokenFile, StandardCharsets.UTF_8).stream().findFirst().orElse("").strip();
+        String token = ServeCommand.token(tokenFile);
         LoadTest test = new LoadTest(url, Files.readAllBytes(image), token);
         out.printf(Locale.ROOT, "load test of %s with %s, %s per level%s%n", url, image, duration,
                 requests == null ? "" : " or " + requests + " requests");

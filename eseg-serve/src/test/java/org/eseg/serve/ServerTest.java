@@ -230,12 +230,7 @@ class ServerTest {
         EsegServer busy = EsegServer.start(List.of(new ServedModel("m", segmenter)), LOCAL.withQueue(1, 1));
         CountDownLatch release = new CountDownLatch(1);
         try {
-            CountDownLatch running = new CountDownLatch(1);
-            busy.workers().execute(() -> {
-                running.countDown();
-                awaitQuietly(release);
-            });
-            running.await();
+            occupyTheWorker(busy, release);
             busy.workers().execute(() -> awaitQuietly(release)); // the one waiting place is taken
             byte[] png = Fixtures.png(16, 16, 8);
             HttpResponse<byte[]> r = Fixtures.post(busy.uri().resolve("/predictions/m"), png);
@@ -305,12 +300,7 @@ class ServerTest {
     void stopAnswersWhatIsQueuedThenRefusesConnections() throws Exception {
         EsegServer s = EsegServer.start(List.of(new ServedModel("m", segmenter)), LOCAL.withQueue(1, 4));
         CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch running = new CountDownLatch(1);
-        s.workers().execute(() -> {
-            running.countDown();
-            awaitQuietly(release);
-        });
-        running.await();
+        occupyTheWorker(s, release);
         URI u = s.uri();
         java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> queued = Fixtures.HTTP.sendAsync(
                 java.net.http.HttpRequest.newBuilder(u.resolve("/predictions/m"))
@@ -332,6 +322,16 @@ class ServerTest {
 
     private static void assertThrowsIo(org.junit.jupiter.api.function.Executable e) {
         org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, e);
+    }
+
+    /** Keeps the server's only worker busy until the latch is released. */
+    private static void occupyTheWorker(EsegServer s, CountDownLatch release) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        s.workers().execute(() -> {
+            running.countDown();
+            awaitQuietly(release);
+        });
+        running.await();
     }
 
     private static void awaitQuietly(CountDownLatch latch) {
