@@ -1,5 +1,6 @@
 package org.eseg.serve;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ final class Predictions {
 
     /** What the upload is called in messages. */
     private static final Path UPLOAD = Path.of("uploaded image");
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Metrics metrics;
 
@@ -91,7 +94,7 @@ final class Predictions {
         timing.put("inference_ms", Double.parseDouble(ms(segmented - started)));
         timing.put("total_ms", Double.parseDouble(ms(System.nanoTime() - arrived)));
         o.put("timing", timing);
-        return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(o);
+        return MAPPER.writeValueAsBytes(o);
     }
 
     /** The share of the image each class covers. */
