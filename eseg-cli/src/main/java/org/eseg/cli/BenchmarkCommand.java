@@ -21,6 +21,7 @@ import org.eseg.model.EsegModel;
 import org.eseg.model.complexity.Complexity;
 import org.eseg.util.CpuFeatures;
 import org.eseg.util.ImageSize;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,19 +37,26 @@ import picocli.CommandLine.Spec;
             "Runtimes share this JVM: each is built and warmed up in turn (the peak-RSS counter is reset",
             "before each), then the timed passes alternate between them, so that a machine whose speed",
             "drifts slows every runtime alike. --precision all times fp32, bf16 and int8 of each runtime that",
-            "can run them, with each one's ratio to the fastest fp32 runtime.",
+            "can run them, with each one's ratio to the fastest fp32 runtime. With --serve URL it load-tests a",
+            "running 'eseg serve' instead: clients post --image and wait for the answer; per concurrency it",
+            "prints images/s, p50/p99 and the answers by status.",
         },
         footer = {"", "Examples:",
             "  eseg benchmark --model eseg-s --input 512x1024 --runtime all",
             "  eseg benchmark --checkpoint model.eseg --input 1024x2048 --runtime djl --json",
-            "  eseg benchmark --model eseg-s --input 512x1024 --precision all"})
+            "  eseg benchmark --model eseg-s --input 512x1024 --precision all",
+            "  eseg benchmark --serve http://127.0.0.1:8080/predictions/city --image street.png \\",
+            "      --concurrency 1,4,16 --duration 30s"})
 final class BenchmarkCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Mixin
-    ModelSourceMixin model;
+    @ArgGroup(exclusive = true, multiplicity = "0..1", heading = "Model (one of; or --serve):%n")
+    ModelSource source;
+
+    @ArgGroup(exclusive = false, heading = "Load test of a running eseg serve (instead of a model):%n")
+    ServeLoad serve;
 
     @Option(names = "--input", paramLabel = "HxW", converter = ImageSizeConverter.class,
             defaultValue = "512x1024", description = "Image size (default: ${DEFAULT-VALUE}).")
@@ -85,6 +93,15 @@ final class BenchmarkCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (serve != null) {
+            if (source != null) {
+                throw new IllegalArgumentException("--serve measures a running server: give no model with it");
+            }
+            return serve.run(spec.commandLine().getOut(), json.wanted);
+        }
+        if (source == null) {
+            throw new IllegalArgumentException("give a model (--model NAME or --checkpoint PATH) or --serve URL");
+        }
         List<RuntimeKind> kinds = "all".equalsIgnoreCase(runtime.trim())
                 ? List.of(RuntimeKind.DJL, RuntimeKind.ONNX)
                 : List.of(RuntimeKind.parse(runtime));
@@ -98,7 +115,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         out.println("processor: " + cpu.summary());
         List<Map<String, Object>> runs = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
-            EsegModel m = model.get().open(manager);
+            EsegModel m = source.open(manager);
             long macs = Complexity.measure(m.config(), input.height(), input.width()).total().macs();
             List<Benchmark.Entry> entries = new ArrayList<>();
             List<Precision> entryPrecision = new ArrayList<>();

@@ -24,6 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
             AblationCommand.class,
             TrainCommand.class,
             PredictCommand.class,
+            ServeCommand.class,
             BenchmarkCommand.class,
             ExportCommand.class,
             EvalCommand.class,

@@ -34,10 +34,13 @@ public record Segmentation(int height, int width, byte[] labels, float[] confide
         if (p.getShape().dimension() != 3) {
             throw new IllegalArgumentException("expected probabilities of shape (1, C, H, W), got " + s);
         }
-        byte[] labels = p.argMax(0).toType(DataType.UINT8, false).toByteArray();
-        float[] confidence = p.max(new int[] {0}).toType(DataType.FLOAT32, false).toFloatArray();
-        return new Segmentation(Math.toIntExact(p.getShape().get(1)), Math.toIntExact(p.getShape().get(2)),
-                labels, confidence);
+        // One pass over the copied probabilities: libtorch's argmax and max over the class axis (a strided reduction)
+        // took as long as the network itself for a small model on one thread (ESeg-Lite-S at 256x512: 55-136 ms
+        // against 60-140 ms; docs/performance.md, "2026-12-02: eseg serve"). Same labels (the first class on ties)
+        // and confidences.
+        Shape q = p.getShape();
+        return fromProbabilities(p.toType(DataType.FLOAT32, false).toFloatArray(), Math.toIntExact(q.get(0)),
+                Math.toIntExact(q.get(1)), Math.toIntExact(q.get(2)));
     }
 
     /**

@@ -6,6 +6,7 @@ import java.awt.image.ComponentSampleModel;
 import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,8 +70,30 @@ public final class ImageFiles {
         if (!Files.isRegularFile(file)) {
             throw new DataException(file, "file not found");
         }
+        return decode(file, () -> ImageIO.createImageInputStream(file.toFile()));
+    }
+
+    /**
+     * Decodes an image held in memory (an upload), after checking the size its header states against the
+     * {@link PixelLimit}.
+     *
+     * @param bytes the encoded image (PNG, JPEG, BMP, GIF)
+     * @param name what to call it in messages
+     * @return the decoded image
+     * @throws DataException if the bytes are not an image, damaged, or too large
+     */
+    public static BufferedImage decode(byte[] bytes, Path name) {
+        return decode(name, () -> ImageIO.createImageInputStream(new ByteArrayInputStream(bytes)));
+    }
+
+    /** Opens the stream an image is decoded from. */
+    private interface Source {
+        ImageInputStream open() throws IOException;
+    }
+
+    private static BufferedImage decode(Path file, Source source) {
         List<String> warnings = new ArrayList<>();
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try (ImageInputStream in = source.open()) {
             if (in == null) {
                 throw new DataException(file, "cannot open the file");
             }
@@ -133,7 +156,21 @@ public final class ImageFiles {
      * @return the image
      */
     public static RgbImage readRgb(Path file, Consumer<String> notes) {
-        BufferedImage img = decode(file);
+        return toRgb(file, decode(file), notes);
+    }
+
+    /**
+     * Reads an image held in memory (an upload) as 8-bit RGB.
+     *
+     * @param bytes the encoded image
+     * @param name what to call it in messages
+     * @return the image
+     */
+    public static RgbImage readRgb(byte[] bytes, Path name) {
+        return toRgb(name, decode(bytes, name), note -> {});
+    }
+
+    private static RgbImage toRgb(Path file, BufferedImage img, Consumer<String> notes) {
         try {
             return toRgb(img, notes);
         } catch (IllegalArgumentException e) {
@@ -234,9 +271,26 @@ public final class ImageFiles {
      * @throws IOException if writing fails
      */
     public static void writeRgbPng(Path file, int height, int width, byte[] rgb) throws IOException {
+        writePng(file, rgbImage(height, width, rgb));
+    }
+
+    /**
+     * Encodes 8-bit RGB as PNG in memory: the bytes {@link #writeRgbPng} writes.
+     *
+     * @param height rows
+     * @param width columns
+     * @param rgb interleaved R, G, B bytes, row-major
+     * @return the PNG file's bytes
+     * @throws IOException if encoding fails
+     */
+    public static byte[] rgbPng(int height, int width, byte[] rgb) throws IOException {
+        return png(rgbImage(height, width, rgb));
+    }
+
+    private static BufferedImage rgbImage(int height, int width, byte[] rgb) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         img.getRaster().setDataElements(0, 0, width, height, rgb);
-        writePng(file, img);
+        return img;
     }
 
     /**
@@ -249,9 +303,27 @@ public final class ImageFiles {
      * @throws IOException if writing fails
      */
     public static void writeGrayPng(Path file, int height, int width, byte[] values) throws IOException {
+        writePng(file, grayImage(height, width, values));
+    }
+
+    /**
+     * Encodes an 8-bit grayscale image (e.g. a label map) as PNG in memory: the bytes {@link #writeGrayPng}
+     * writes.
+     *
+     * @param height rows
+     * @param width columns
+     * @param values one byte per pixel, row-major
+     * @return the PNG file's bytes
+     * @throws IOException if encoding fails
+     */
+    public static byte[] grayPng(int height, int width, byte[] values) throws IOException {
+        return png(grayImage(height, width, values));
+    }
+
+    private static BufferedImage grayImage(int height, int width, byte[] values) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
         img.getRaster().setDataElements(0, 0, width, height, values);
-        writePng(file, img);
+        return img;
     }
 
     /**
@@ -263,10 +335,15 @@ public final class ImageFiles {
      * @throws IOException if writing fails
      */
     public static void writePng(Path file, BufferedImage img) throws IOException {
+        byte[] png = png(img);
+        AtomicFiles.write(file, out -> out.write(png));
+    }
+
+    private static byte[] png(BufferedImage img) throws IOException {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         if (!ImageIO.write(img, "png", png)) {
             throw new IOException("no PNG writer for image type " + img.getType());
         }
-        AtomicFiles.write(file, png::writeTo);
+        return png.toByteArray();
     }
 }

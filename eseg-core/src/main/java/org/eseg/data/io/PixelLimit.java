@@ -28,6 +28,15 @@ public final class PixelLimit {
 
     private PixelLimit() {}
 
+    /** An image above the limit: a request too large rather than bad data (a server answers 413, not 400). */
+    public static final class Exceeded extends DataException {
+        private static final long serialVersionUID = 1L;
+
+        Exceeded(Path file, String message) {
+            super(file, message);
+        }
+    }
+
     /** Puts the previous limit back when closed. */
     public interface Restore extends AutoCloseable {
         @Override
@@ -64,12 +73,12 @@ public final class PixelLimit {
      * @param file the image, for the message
      * @param width its width from the header
      * @param height its height from the header
-     * @throws DataException naming the file, its size and the limit
+     * @throws Exceeded naming the file, its size and the limit
      */
     public static void check(Path file, long width, long height) {
         long max = max();
         if (width * height > max) {
-            throw new DataException(file, String.format(Locale.ROOT,
+            throw new Exceeded(file, String.format(Locale.ROOT,
                     "image too large: %dx%d (WxH) is %s, above the limit of %s", width, height,
                     megapixels(width * height), megapixels(max)));
         }
