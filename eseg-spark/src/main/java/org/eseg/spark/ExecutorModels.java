@@ -1,0 +1,53 @@
+package org.eseg.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.TaskContext;
+import org.eseg.infer.Segmenter;
+import org.eseg.infer.runtime.RuntimeKind;
+import org.eseg.util.LibtorchThreads;
+
+/**
+ * The models open in this JVM, one per {@link ModelSpec} and task thread count: an executor loads a model once and
+ * all its tasks share it (a {@link Segmenter} serves any number of threads).
+ */
+final class ExecutorModels {
+
+    private record Key(ModelSpec spec, int threads) {}
+
+    private static final Map<Key, Segmenter> OPEN = new ConcurrentHashMap<>();
+
+    private ExecutorModels() {}
+
+    /**
+     * The segmenter for the calling task, opened on first use. On libtorch runtimes the calling thread's intra-op
+     * thread count is set too (libtorch keeps it per thread), through {@link LibtorchThreads}, which never sets
+     * more than this processor computes right with.
+     *
+     * @param spec the model
+     * @return the shared segmenter
+     */
+    static Segmenter forTask(ModelSpec spec) {
+        TaskContext task = TaskContext.get();
+        int threads = spec.threads(task == null ? 1 : task.cpus());
+        Segmenter s = OPEN.computeIfAbsent(new Key(spec, threads), k -> {
+            try {
+                return spec.open(threads);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the model " + spec.checkpoint() + ": " + e.getMessage(), e);
+            }
+        });
+        if (spec.kind() != RuntimeKind.ONNX) {
+            LibtorchThreads.set(threads);
+        }
+        return s;
+    }
+
+    /** Closes every model of this JVM (the embedded driver does so when its job is over). */
+    static void closeAll() {
+        OPEN.values().forEach(Segmenter::close);
+        OPEN.clear();
+    }
+}
