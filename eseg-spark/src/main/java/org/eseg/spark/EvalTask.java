@@ -2,10 +2,12 @@ package org.eseg.spark;
 
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.eseg.data.DataProblem;
 import org.eseg.data.Dataset;
@@ -58,22 +60,20 @@ final class EvalTask implements FlatMapFunction<Iterator<int[]>, EvalTask.Part> 
     }
 
     @Override
-    public Iterator<Part> call(Iterator<int[]> ranges) {
-        Dataset dataset = OPEN.computeIfAbsent(data, DatasetSpec::open);
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return ranges.hasNext();
-            }
-
-            @Override
-            public Part next() {
-                int[] r = ranges.next();
-                Evaluator.Evaluation ev = Evaluator.evaluate(ExecutorModels.forTask(model),
+    public Iterator<Part> call(Iterator<int[]> ranges) throws Exception {
+        int cpus = TaskContext.get().cpus();
+        List<int[]> slices = new ArrayList<>();
+        ranges.forEachRemaining(slices::add);
+        return LargeStack.call(() -> {
+            Dataset dataset = OPEN.computeIfAbsent(data, DatasetSpec::open);
+            List<Part> parts = new ArrayList<>();
+            for (int[] r : slices) {
+                Evaluator.Evaluation ev = Evaluator.evaluate(ExecutorModels.forTask(model, cpus),
                         new DatasetSlice(dataset, r[0], r[1]), 0, model.options(), data.skipBad(), null);
-                return new Part(ev.confusion().toArray(), ev.images(),
-                        ev.skipped().stream().map(DataProblem::toString).toList());
+                parts.add(new Part(ev.confusion().toArray(), ev.images(),
+                        ev.skipped().stream().map(DataProblem::toString).toList()));
             }
-        };
+            return parts;
+        }).iterator();
     }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.spark.TaskContext;
 import org.eseg.infer.Segmenter;
 import org.eseg.infer.runtime.RuntimeKind;
 import org.eseg.util.LibtorchThreads;
@@ -27,11 +26,11 @@ final class ExecutorModels {
      * more than this processor computes right with.
      *
      * @param spec the model
+     * @param taskCpus the cores of the calling task ({@code TaskContext.cpus()})
      * @return the shared segmenter
      */
-    static Segmenter forTask(ModelSpec spec) {
-        TaskContext task = TaskContext.get();
-        int threads = spec.threads(task == null ? 1 : task.cpus());
+    static Segmenter forTask(ModelSpec spec, int taskCpus) {
+        int threads = spec.threads(taskCpus);
         Segmenter s = OPEN.computeIfAbsent(new Key(spec, threads), k -> {
             try {
                 return spec.open(threads);

@@ -67,28 +67,32 @@ final class ImageTask implements FlatMapFunction<Iterator<List<ImageInputs.Input
     }
 
     @Override
-    public Iterator<Row> call(Iterator<List<ImageInputs.Input>> partition) throws IOException {
+    public Iterator<Row> call(Iterator<List<ImageInputs.Input>> partition) throws Exception {
         TaskContext task = TaskContext.get();
+        List<ImageInputs.Input> inputs = new ArrayList<>();
+        partition.forEachRemaining(inputs::addAll);
+        return LargeStack.call(() -> rows(task, inputs)).iterator();
+    }
+
+    private List<Row> rows(TaskContext task, List<ImageInputs.Input> inputs) throws IOException {
         String attempt = "stage-" + task.stageId() + "-task-" + task.partitionId() + "-attempt-" + task.attemptNumber()
                 + "-" + task.taskAttemptId();
         TaskOutputs outputs = new TaskOutputs(new Path(out), attempt, conf.value());
-        Segmenter segmenter = ExecutorModels.forTask(spec);
+        Segmenter segmenter = ExecutorModels.forTask(spec, task.cpus());
         java.nio.file.Path stage = Files.createTempDirectory("eseg-task");
         List<Row> rows = new ArrayList<>();
         try {
-            while (partition.hasNext()) {
-                for (ImageInputs.Input in : partition.next()) {
-                    rows.add(process(in, segmenter, outputs, stage));
-                    if (task.partitionId() == failFirstAttemptOf && task.attemptNumber() == 0) {
-                        throw new IllegalStateException("injected failure of the first attempt of task "
-                                + task.partitionId() + " (a test option)");
-                    }
+            for (ImageInputs.Input in : inputs) {
+                rows.add(process(in, segmenter, outputs, stage));
+                if (task.partitionId() == failFirstAttemptOf && task.attemptNumber() == 0) {
+                    throw new IllegalStateException("injected failure of the first attempt of task "
+                            + task.partitionId() + " (a test option)");
                 }
             }
         } finally {
             deleteTree(stage);
         }
-        return rows.iterator();
+        return rows;
     }
 
     private Row process(ImageInputs.Input in, Segmenter segmenter, TaskOutputs outputs, java.nio.file.Path stage)

@@ -54,8 +54,8 @@ final class SparkEval {
             throw new IllegalArgumentException("dataset " + dataset.name() + " has no images");
         }
         int n = limit > 0 ? Math.min(limit, dataset.size()) : dataset.size();
-        if (dataset.classes().size() != ExecutorModels.forTask(spec).classes().size()) {
-            throw new IllegalArgumentException("the model predicts " + ExecutorModels.forTask(spec).classes().size()
+        if (dataset.classes().size() != ExecutorModels.forTask(spec, 1).classes().size()) {
+            throw new IllegalArgumentException("the model predicts " + ExecutorModels.forTask(spec, 1).classes().size()
                     + " classes, the dataset " + dataset.name() + " has " + dataset.classes().size());
         }
         List<Integer> indices = new ArrayList<>();

@@ -128,7 +128,7 @@ final class SparkJobs {
     /** Sums the manifest's counts and writes classes.txt, then summary.json, as the single-machine labeller. */
     private static void writeSummary(SparkSession spark, ModelSpec spec, Path out, double threshold, Result r,
             Configuration conf) throws IOException {
-        Segmenter teacher = ExecutorModels.forTask(spec);
+        Segmenter teacher = ExecutorModels.forTask(spec, 1);
         ClassInfo classes = teacher.classes();
         int n = classes.size();
         long[] sums = spark.read().parquet(new Path(out, Manifest.FOLDER).toString())
