@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eseg.infer.Segmenter;
-import org.eseg.infer.runtime.RuntimeKind;
 import org.eseg.util.LibtorchThreads;
 
 /**
@@ -21,8 +20,8 @@ final class ExecutorModels {
     private ExecutorModels() {}
 
     /**
-     * The segmenter for the calling task, opened on first use. On libtorch runtimes the calling thread's intra-op
-     * thread count is set too (libtorch keeps it per thread), through {@link LibtorchThreads}, which never sets
+     * The segmenter for the calling task, opened on first use. The calling thread's libtorch intra-op thread
+     * count is set too (libtorch keeps it per thread), through {@link LibtorchThreads}, which never sets
      * more than this processor computes right with.
      *
      * @param spec the model
@@ -38,9 +37,8 @@ final class ExecutorModels {
                 throw new UncheckedIOException("cannot open the model " + spec.checkpoint() + ": " + e.getMessage(), e);
             }
         });
-        if (spec.kind() != RuntimeKind.ONNX) {
-            LibtorchThreads.set(threads);
-        }
+        // Every runtime resizes, averages and soft-maxes on libtorch, so its thread count is set for all of them.
+        LibtorchThreads.set(threads);
         return s;
     }
 
