@@ -81,7 +81,8 @@ final class ImageInputs {
         List<Input> inputs = new ArrayList<>();
         if (isLocal(fs) && isLocal(TaskOutputs.fileSystem(TaskOutputs.path(out), conf))) {
             java.nio.file.Path outDir = java.nio.file.Path.of(TaskOutputs.path(out).toUri());
-            for (PredictionWriter.Input in : PredictionWriter.plan(List.of(java.nio.file.Path.of(root.toUri())), outDir)) {
+            java.nio.file.Path folderPath = java.nio.file.Path.of(root.toUri());
+            for (PredictionWriter.Input in : PredictionWriter.plan(List.of(folderPath), outDir)) {
                 inputs.add(new Input(new Path(in.file().toUri()).toString(), in.name(), in.file().toFile().length()));
             }
             return inputs;
@@ -90,7 +91,8 @@ final class ImageInputs {
         for (LocatedFileStatus f : list(fs, root, PredictionWriter.IMAGE_SUFFIXES)) {
             String relative = f.getPath().toString().substring(prefix.length()).replaceFirst("^/+", "");
             int slash = relative.lastIndexOf('/');
-            String name = (slash < 0 ? "" : relative.substring(0, slash + 1)) + PredictionWriter.stem(java.nio.file.Path.of(f.getPath().getName()));
+            String name = (slash < 0 ? "" : relative.substring(0, slash + 1))
+                    + PredictionWriter.stem(java.nio.file.Path.of(f.getPath().getName()));
             inputs.add(new Input(f.getPath().toString(), name, f.getLen()));
         }
         return inputs;

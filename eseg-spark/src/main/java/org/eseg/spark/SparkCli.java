@@ -110,8 +110,8 @@ public final class SparkCli implements Callable<Integer> {
         int failTask;
 
         ModelSpec model(List<Double> defaultScales) {
-            return new ModelSpec(checkpoint.toString(), runtime, threads, scales == null ? defaultScales : scales,
-                    flip);
+            return new ModelSpec(checkpoint.toAbsolutePath().toString(), runtime, threads,
+                    scales == null ? defaultScales : scales, flip);
         }
 
         SparkSession session() {
@@ -226,7 +226,8 @@ public final class SparkCli implements Callable<Integer> {
         @Mixin
         JobOptions job;
 
-        @Option(names = "--dataset", required = true, paramLabel = "KIND", description = "cityscapes, ade20k or folder.")
+        @Option(names = "--dataset", required = true, paramLabel = "KIND",
+                description = "cityscapes, ade20k or folder.")
         DatasetKind kind;
 
         @Option(names = "--data", required = true, paramLabel = "DIR", description = "Dataset root folder.")
@@ -238,7 +239,8 @@ public final class SparkCli implements Callable<Integer> {
         @Option(names = "--classes", paramLabel = "FILE", description = "Class list of a folder dataset.")
         Path classes;
 
-        @Option(names = "--out", paramLabel = "DIR", defaultValue = "eval", description = "Report folder (default eval).")
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = "eval",
+                description = "Report folder (default eval).")
         Path out;
 
         @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Only the first N images.")

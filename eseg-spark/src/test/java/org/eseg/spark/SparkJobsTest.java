@@ -27,6 +27,7 @@ import org.eseg.data.Dataset;
 import org.eseg.data.DatasetKind;
 import org.eseg.data.PairedDataset;
 import org.eseg.data.folder.PseudoLabelFolder;
+import org.eseg.data.io.ImageFiles;
 import org.eseg.data.synth.SynthGenerator;
 import org.eseg.data.synth.SynthOptions;
 import org.eseg.eval.ConfusionMatrix;
@@ -96,8 +97,8 @@ class SparkJobsTest {
         double threshold;
         try (Segmenter teacher = single(spec)) {
             // The median confidence of one image: the untrained model is unsure, so the paper's 0.5 would keep nothing.
-            float[] confidence = teacher.segment(org.eseg.data.io.ImageFiles.readRgb(PseudoLabeler.listImages(images).get(1)),
-                    spec.options()).confidence();
+            Path first = PseudoLabeler.listImages(images).get(1);
+            float[] confidence = teacher.segment(ImageFiles.readRgb(first), spec.options()).confidence();
             java.util.Arrays.sort(confidence);
             threshold = confidence[confidence.length / 2];
             PseudoLabeler.Summary s = new PseudoLabeler(teacher, spec.options(), threshold, want)
