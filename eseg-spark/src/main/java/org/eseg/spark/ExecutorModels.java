@@ -32,9 +32,14 @@ final class ExecutorModels {
         int threads = spec.threads(taskCpus);
         Segmenter s = OPEN.computeIfAbsent(new Key(spec, threads), k -> {
             try {
-                return spec.open(threads);
+                // Building the ONNX Runtime session needs a large stack too (the driver's 1 MB crashed the JVM).
+                return LargeStack.call(() -> spec.open(threads));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open the model " + spec.checkpoint() + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot open the model " + spec.checkpoint() + ": " + e, e);
             }
         });
         // Every runtime resizes, averages and soft-maxes on libtorch, so its thread count is set for all of them.

@@ -3,10 +3,10 @@ package org.eseg.spark;
 import java.util.concurrent.Callable;
 
 /**
- * Runs work on a thread with a large stack. ONNX Runtime's kernels put large buffers on the native stack of the
- * calling thread: on Spark's executor threads (the JVM's default 1 MB) a 256x512 image crashed the JVM with a
- * segmentation fault, while the single-machine commands run on the main thread (8 MB). Tasks therefore segment on
- * a thread of their own, whose stack is only reserved, not used, beyond what the kernels touch.
+ * Runs work on a thread with a large stack. Under Spark, ONNX Runtime crashed the JVM with a segmentation fault on
+ * threads with the JVM's default 1 MB stack, both running ESeg-Lite-S at 256x512 in an executor task and building
+ * the session on the driver; with a 64 MB stack (-Xss64m) the same jobs ran. Tasks and model loading therefore run
+ * on a thread of their own, whose stack is only reserved, not used, beyond what the native code touches.
  */
 final class LargeStack {
 

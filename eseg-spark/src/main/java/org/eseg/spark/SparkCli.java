@@ -62,6 +62,7 @@ public final class SparkCli implements Callable<Integer> {
      */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new SparkCli());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
