@@ -32,10 +32,14 @@ import picocli.CommandLine.Spec;
             "Runtimes share this JVM: each is built and warmed up in turn (the peak-RSS counter is reset",
             "before each), then the timed passes alternate between them, so that a machine whose speed",
             "drifts slows every runtime alike.",
+            "With --train: time training steps instead (what 'eseg train' does per step, on one random batch of",
+            "--batch crops, without the data loader): step time mean/p50, images per second, where the time",
+            "goes (forward with the loss, backward, optimiser, EMA) and peak resident memory per training path.",
         },
         footer = {"", "Examples:",
             "  eseg benchmark --model eseg-s --input 512x1024 --runtime all",
-            "  eseg benchmark --checkpoint model.eseg --input 1024x2048 --runtime djl --json"})
+            "  eseg benchmark --checkpoint model.eseg --input 1024x2048 --runtime djl --json",
+            "  eseg benchmark --train --model eseg-s --crop 256x512 --batch 4 --steps 5 --no-ohem --ema-decay 0"})
 final class BenchmarkCommand implements Callable<Integer> {
 
     @Spec
@@ -74,8 +78,30 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Mixin
     Json json;
 
+    @Option(names = "--train", description = "Time training steps (see above) instead of inference.")
+    boolean train;
+
+    @Option(names = "--crop", paramLabel = "HxW", converter = ImageSizeConverter.class, defaultValue = "256x512",
+            description = "With --train: crop size (default: ${DEFAULT-VALUE}).")
+    ImageSize crop;
+
+    @Option(names = "--steps", paramLabel = "K", defaultValue = "5",
+            description = "With --train: timed steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--ohem", negatable = true,
+            description = "With --train: OHEM cross-entropy, as 'eseg train' (default: train's, on); off: plain.")
+    Boolean ohem;
+
+    @Option(names = "--ema-decay", paramLabel = "D",
+            description = "With --train: EMA decay of the weights, 0 for none (default: train's, 0.9998).")
+    Double emaDecay;
+
     @Override
     public Integer call() throws Exception {
+        if (train) {
+            return TrainBenchmarkRun.run(this, spec.commandLine().getOut());
+        }
         List<RuntimeKind> kinds = "all".equalsIgnoreCase(runtime.trim())
                 ? List.of(RuntimeKind.DJL, RuntimeKind.ONNX)
                 : List.of(RuntimeKind.parse(runtime));
