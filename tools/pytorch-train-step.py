@@ -310,7 +310,9 @@ def main():
         return
 
     times = []
+    cpu = []
     for i in range(a.warmup + a.steps):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         opt.zero_grad(set_to_none=True)
         loss = F.cross_entropy(model(x), y, ignore_index=255)
@@ -319,12 +321,13 @@ def main():
         dt = time.perf_counter() - t0
         if i >= a.warmup:
             times.append(dt * 1000)
+            cpu.append((time.process_time() - c0) * 1000)
         print(f"step {i + 1}: {dt * 1000:.0f} ms loss {loss.item():.4f}{' (warm-up)' if i < a.warmup else ''}",
               flush=True)
     p50 = statistics.median(times)
     print(f"RESULT model={a.model} crop={h}x{w} batch={a.batch} threads={torch.get_num_threads()} "
           f"layout={'nchw' if a.nchw else 'channels-last'} step_ms_p50={p50:.0f} "
-          f"step_ms_mean={statistics.mean(times):.0f} images_per_s={a.batch * 1000 / p50:.2f} "
+          f"step_ms_mean={statistics.mean(times):.0f} cpu_ms_mean={statistics.mean(cpu):.0f} images_per_s={a.batch * 1000 / p50:.2f} "
           f"peak_rss_mb={peak_rss_mb():.0f}")
 
 

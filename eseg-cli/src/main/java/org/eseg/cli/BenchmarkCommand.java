@@ -89,6 +89,11 @@ final class BenchmarkCommand implements Callable<Integer> {
             description = "With --train: timed steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
+    @Option(names = "--path", paramLabel = "NAME", defaultValue = "eager",
+            description = "With --train: eager (what 'eseg train' runs), eager-cl (channels-last maps; an "
+                    + "experiment, wrong on ESeg-S in libtorch 2.7.1) or all (default: ${DEFAULT-VALUE}).")
+    String path;
+
     @Option(names = "--ohem", negatable = true,
             description = "With --train: OHEM cross-entropy, as 'eseg train' (default: train's, on); off: plain.")
     Boolean ohem;

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.eseg.model.EsegConfig;
 import org.eseg.train.SyntheticTraining;
 import org.eseg.train.TrainOptions;
+import org.eseg.train.TrainingPath;
 import org.eseg.train.bench.TrainBenchmark;
 import org.eseg.train.bench.TrainBenchmarkResult;
 import picocli.CommandLine.ParameterException;
@@ -17,8 +18,6 @@ import picocli.CommandLine.ParameterException;
 /** {@code eseg benchmark --train}: the training options from the command's flags, the table and the JSON. */
 final class TrainBenchmarkRun {
 
-    /** The training paths, by label. Only DJL's eager blocks train today. */
-    private static final List<String> PATHS = List.of("eager");
 
     private TrainBenchmarkRun() {}
 
@@ -52,17 +51,19 @@ final class TrainBenchmarkRun {
         out.printf(Locale.ROOT, "training %s at %s, batch %d, %s, EMA %s: %d warm-up + %d timed steps%n",
                 config.name(), c.crop, c.batch, options.ohem() ? "OHEM cross-entropy" : "plain cross-entropy",
                 options.emaDecay() > 0 ? "decay " + options.emaDecay() : "off", c.warmup, c.steps);
-        out.printf(Locale.ROOT, "%-8s %9s %9s %7s %9s %9s %9s %7s %9s%n", "path", "ms mean", "ms p50", "img/s",
+        out.printf(Locale.ROOT, "%-8s %9s %9s %7s %9s %9s %9s %9s %7s %9s%n", "path", "ms mean", "ms p50", "img/s", "cpu ms",
                 "forward", "backward", "optim", "ema", "peak MiB");
         out.flush();
         List<TrainBenchmark.Entry> entries = new ArrayList<>();
-        for (String path : PATHS) {
-            entries.add(new TrainBenchmark.Entry(path, () -> SyntheticTraining.open(options, classes)));
+        List<TrainingPath> paths = "all".equalsIgnoreCase(c.path.trim())
+                ? List.of(TrainingPath.values()) : List.of(TrainingPath.parse(c.path));
+        for (TrainingPath path : paths) {
+            entries.add(new TrainBenchmark.Entry(path.label(), () -> SyntheticTraining.open(options, classes, path)));
         }
         List<Map<String, Object>> runs = new ArrayList<>();
         for (TrainBenchmarkResult r : TrainBenchmark.run(entries, c.warmup, c.steps, c.batch)) {
-            out.printf(Locale.ROOT, "%-8s %9.0f %9.0f %7.2f %9.0f %9.0f %9.0f %7.0f %9.0f%n", r.path(), r.msMean(),
-                    r.msP50(), r.imagesPerSecond(), r.forwardMs(), r.backwardMs(), r.optimizerMs(), r.emaMs(),
+            out.printf(Locale.ROOT, "%-8s %9.0f %9.0f %7.2f %9.0f %9.0f %9.0f %9.0f %7.0f %9.0f%n", r.path(),
+                    r.msMean(), r.msP50(), r.imagesPerSecond(), r.cpuMsMean(), r.forwardMs(), r.backwardMs(), r.optimizerMs(), r.emaMs(),
                     r.peakRssMb());
             runs.add(toJson(r, config.name(), c));
         }
@@ -83,6 +84,7 @@ final class TrainBenchmarkRun {
         o.put("ms_mean", round(r.msMean()));
         o.put("ms_p50", round(r.msP50()));
         o.put("images_per_s", round(r.imagesPerSecond()));
+        o.put("cpu_ms_mean", round(r.cpuMsMean()));
         o.put("forward_ms", round(r.forwardMs()));
         o.put("backward_ms", round(r.backwardMs()));
         o.put("optimizer_ms", round(r.optimizerMs()));

@@ -14,10 +14,13 @@ class TrainBenchmarkCommandTest {
     void timesTrainingStepsOfTheNamedModel() throws Exception {
         CliRun r = CliRun.of("benchmark", "--train", "--model", "eseg-lite-s", "--classes", "4", "--crop", "64x96",
                 "--batch", "2", "--steps", "2", "--warmup", "0", "--threads", "1", "--no-ohem", "--ema-decay", "0",
-                "--json");
+                "--path", "all", "--json");
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("plain cross-entropy, EMA off"), r.out());
-        JsonNode run = new ObjectMapper().readTree(r.lastLine()).get("train_runs").get(0);
+        JsonNode runs = new ObjectMapper().readTree(r.lastLine()).get("train_runs");
+        assertEquals(2, runs.size());
+        assertEquals("eager-cl", runs.get(1).get("path").asText());
+        JsonNode run = runs.get(0);
         assertEquals("eager", run.get("path").asText());
         assertEquals("eseg-lite-s", run.get("model").asText());
         assertEquals("64x96", run.get("crop").asText());
@@ -25,6 +28,14 @@ class TrainBenchmarkCommandTest {
         assertTrue(run.get("ms_mean").asDouble() > 0 && run.get("ms_p50").asDouble() > 0, run.toString());
         assertEquals(2 * 1000 / run.get("ms_mean").asDouble(), run.get("images_per_s").asDouble(), 0.02);
         assertTrue(run.get("peak_rss_mb").asDouble() > 0, run.toString());
+        assertTrue(run.get("cpu_ms_mean").asDouble() > 0, run.toString());
+    }
+
+    @Test
+    void anUnknownPathIsNamed() {
+        CliRun r = CliRun.of("benchmark", "--train", "--model", "eseg-lite-s", "--path", "compiled");
+        assertNotEquals(0, r.exitCode());
+        assertTrue(r.err().contains("unknown training path 'compiled'"), r.err());
     }
 
     @Test

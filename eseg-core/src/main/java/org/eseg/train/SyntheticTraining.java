@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import org.eseg.data.loader.Batch;
 import org.eseg.data.loader.LoaderState;
+import org.eseg.model.EsegModel;
 import org.eseg.util.LibtorchThreads;
 
 /**
@@ -24,16 +25,19 @@ public final class SyntheticTraining implements AutoCloseable {
     private final TrainingComponents parts;
     private final ParameterStore ps;
     private final Batch batch;
+    private final TrainingPath path;
     private final StepPhases phases = new StepPhases();
     private final long[] nanos = new long[4];
     private long step;
 
-    private SyntheticTraining(TrainOptions options, NDManager manager, TrainingComponents parts, Batch batch) {
+    private SyntheticTraining(TrainOptions options, NDManager manager, TrainingComponents parts, Batch batch,
+            TrainingPath path) {
         this.options = options;
         this.manager = manager;
         this.parts = parts;
         this.ps = new ParameterStore(manager, false);
         this.batch = batch;
+        this.path = path;
     }
 
     /**
@@ -42,9 +46,10 @@ public final class SyntheticTraining implements AutoCloseable {
      * @param options the run's settings (model, crop, batch, loss, optimiser, EMA, seed, threads); the dataset
      *     and run folder are not used
      * @param classes the classes the model predicts
+     * @param path how the steps compute
      * @return the steps, ready to take
      */
-    public static SyntheticTraining open(TrainOptions options, int classes) {
+    public static SyntheticTraining open(TrainOptions options, int classes, TrainingPath path) {
         if (classes < 2 || classes > 255) {
             throw new IllegalArgumentException("classes must be in [2, 255], got " + classes);
         }
@@ -54,7 +59,7 @@ public final class SyntheticTraining implements AutoCloseable {
         try {
             TrainingComponents parts = TrainingComponents.build(options, classes, 1, null, manager,
                     TrainingListener.NONE);
-            return new SyntheticTraining(options, manager, parts, randomBatch(options, classes));
+            return new SyntheticTraining(options, manager, parts, randomBatch(options, classes), path);
         } catch (IOException e) {
             manager.close();
             throw new UncheckedIOException(e);
@@ -84,17 +89,26 @@ public final class SyntheticTraining implements AutoCloseable {
      * @return the loss before the step
      */
     public float step() {
-        float loss;
-        // As the loop does: the batch's arrays (and so every map computed from them) belong to the step.
-        try (NDManager sm = manager.newSubManager()) {
-            loss = TrainingStep.forwardBackward(parts, ps, batch.imagesArray(sm), batch.labelsArray(sm),
-                    TrainingStep.params(options.seed(), step), nanos);
-        }
+        float loss = forwardBackward();
         TrainingStep.optimize(parts, parts.schedule().lr(step), nanos);
         TrainingStep.average(parts, nanos);
         phases.add(nanos[0], nanos[1], nanos[2], nanos[3]);
         step++;
         return loss;
+    }
+
+    /** The step's forward and backward passes only: the gradients stay on the parameters. */
+    float forwardBackward() {
+        // As the loop does: the batch's arrays (and so every map computed from them) belong to the step.
+        try (NDManager sm = manager.newSubManager()) {
+            return TrainingStep.forwardBackward(parts, ps, path.input(batch.imagesArray(sm)), batch.labelsArray(sm),
+                    TrainingStep.params(options.seed(), step), nanos);
+        }
+    }
+
+    /** @return the model the steps train */
+    EsegModel model() {
+        return parts.model();
     }
 
     /** @return the time of each phase, averaged over the steps taken since the last reset */

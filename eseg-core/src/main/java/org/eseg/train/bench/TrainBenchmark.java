@@ -1,5 +1,6 @@
 package org.eseg.train.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -47,6 +48,7 @@ public final class TrainBenchmark {
         List<SyntheticTraining> paths = new ArrayList<>();
         long[] peak = new long[k];
         double[][] ms = new double[k][steps];
+        double[] cpuMs = new double[k];
         try {
             for (int r = 0; r < k; r++) {
                 System.gc();
@@ -61,9 +63,11 @@ public final class TrainBenchmark {
             }
             for (int i = 0; i < steps; i++) {
                 for (int r = 0; r < k; r++) {
+                    long cpu = processCpuNanos();
                     long s = System.nanoTime();
                     paths.get(r).step();
                     ms[r][i] = (System.nanoTime() - s) / 1e6;
+                    cpuMs[r] += (processCpuNanos() - cpu) / 1e6 / steps;
                 }
             }
             List<TrainBenchmarkResult> results = new ArrayList<>();
@@ -73,7 +77,7 @@ public final class TrainBenchmark {
                 Arrays.sort(sorted);
                 StepPhases p = paths.get(r).phases();
                 results.add(new TrainBenchmarkResult(entries.get(r).label(), steps, mean, median(sorted),
-                        batch * 1000.0 / mean, p.forwardMs(), p.backwardMs(), p.optimizerMs(), p.emaMs(),
+                        batch * 1000.0 / mean, cpuMs[r], p.forwardMs(), p.backwardMs(), p.optimizerMs(), p.emaMs(),
                         peak[r] < 0 ? -1 : peak[r] / MIB));
             }
             return results;
@@ -82,6 +86,11 @@ public final class TrainBenchmark {
                 path.close();
             }
         }
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     private static double median(double[] sorted) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.eseg.train.SyntheticTraining;
 import org.eseg.train.TrainOptions;
+import org.eseg.train.TrainingPath;
 import org.junit.jupiter.api.Test;
 
 class TrainBenchmarkTest {
@@ -25,8 +26,8 @@ class TrainBenchmarkTest {
     void stepsOnTheSameBatchAreRepeatableAndLearn() {
         float[] a = new float[6];
         float[] b = new float[6];
-        try (SyntheticTraining x = SyntheticTraining.open(options(0), 5);
-                SyntheticTraining y = SyntheticTraining.open(options(0), 5)) {
+        try (SyntheticTraining x = SyntheticTraining.open(options(0), 5, TrainingPath.EAGER);
+                SyntheticTraining y = SyntheticTraining.open(options(0), 5, TrainingPath.EAGER)) {
             for (int i = 0; i < a.length; i++) {
                 a[i] = x.step();
                 b[i] = y.step();
@@ -45,8 +46,8 @@ class TrainBenchmarkTest {
     @Test
     void reportsEveryPathWithItsPhases() {
         List<TrainBenchmarkResult> results = TrainBenchmark.run(List.of(
-                new TrainBenchmark.Entry("plain", () -> SyntheticTraining.open(options(0), 5)),
-                new TrainBenchmark.Entry("ema", () -> SyntheticTraining.open(options(0.99), 5))), 1, 2, 2);
+                new TrainBenchmark.Entry("plain", () -> SyntheticTraining.open(options(0), 5, TrainingPath.EAGER)),
+                new TrainBenchmark.Entry("ema", () -> SyntheticTraining.open(options(0.99), 5, TrainingPath.EAGER))), 1, 2, 2);
         assertEquals(2, results.size());
         assertEquals("plain", results.get(0).path());
         assertEquals("ema", results.get(1).path());
@@ -67,6 +68,6 @@ class TrainBenchmarkTest {
     @Test
     void refusesNoTimedSteps() {
         assertThrows(IllegalArgumentException.class, () -> TrainBenchmark.run(List.of(), 0, 0, 1));
-        assertThrows(IllegalArgumentException.class, () -> SyntheticTraining.open(options(0), 1));
+        assertThrows(IllegalArgumentException.class, () -> SyntheticTraining.open(options(0), 1, TrainingPath.EAGER));
     }
 }
