@@ -163,7 +163,8 @@ final class BenchmarkCommand implements Callable<Integer> {
         return o;
     }
 
-    private static double round(double v) {
+    /** Two decimals, for the JSON figures. */
+    static double round(double v) {
         return Math.round(v * 100) / 100.0;
     }
 }

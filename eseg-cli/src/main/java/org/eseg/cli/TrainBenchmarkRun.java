@@ -81,19 +81,15 @@ final class TrainBenchmarkRun {
         o.put("crop", c.crop.toString());
         o.put("batch", c.batch);
         o.put("steps", r.steps());
-        o.put("ms_mean", round(r.msMean()));
-        o.put("ms_p50", round(r.msP50()));
-        o.put("images_per_s", round(r.imagesPerSecond()));
-        o.put("cpu_ms_mean", round(r.cpuMsMean()));
-        o.put("forward_ms", round(r.forwardMs()));
-        o.put("backward_ms", round(r.backwardMs()));
-        o.put("optimizer_ms", round(r.optimizerMs()));
-        o.put("ema_ms", round(r.emaMs()));
-        o.put("peak_rss_mb", round(r.peakRssMb()));
+        o.put("ms_mean", BenchmarkCommand.round(r.msMean()));
+        o.put("ms_p50", BenchmarkCommand.round(r.msP50()));
+        o.put("images_per_s", BenchmarkCommand.round(r.imagesPerSecond()));
+        o.put("cpu_ms_mean", BenchmarkCommand.round(r.cpuMsMean()));
+        o.put("forward_ms", BenchmarkCommand.round(r.forwardMs()));
+        o.put("backward_ms", BenchmarkCommand.round(r.backwardMs()));
+        o.put("optimizer_ms", BenchmarkCommand.round(r.optimizerMs()));
+        o.put("ema_ms", BenchmarkCommand.round(r.emaMs()));
+        o.put("peak_rss_mb", BenchmarkCommand.round(r.peakRssMb()));
         return o;
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 100) / 100.0;
     }
 }
