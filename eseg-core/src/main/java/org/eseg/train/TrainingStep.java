@@ -29,6 +29,8 @@ final class TrainingStep {
 
     /**
      * Forward pass, loss and (when the loss is finite) backward pass; the gradients are left on the parameters.
+     * The phases' nanoseconds go into {@code nanos}: [0] forward with the loss, [1] backward (then, from
+     * {@link #optimize} and {@link #average}, [2] optimiser, [3] weight average).
      *
      * @return the loss
      */
