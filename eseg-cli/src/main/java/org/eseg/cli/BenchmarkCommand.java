@@ -40,13 +40,17 @@ import picocli.CommandLine.Spec;
             "can run them, with each one's ratio to the fastest fp32 runtime. With --serve URL it load-tests a",
             "running 'eseg serve' instead: clients post --image and wait for the answer; per concurrency it",
             "prints images/s, p50/p99 and the answers by status.",
+            "With --train: time training steps instead (what 'eseg train' does per step, on one random batch of",
+            "--batch crops, without the data loader): step time mean/p50, images per second, where the time",
+            "goes (forward with the loss, backward, optimiser, EMA) and peak resident memory per training path.",
         },
         footer = {"", "Examples:",
             "  eseg benchmark --model eseg-s --input 512x1024 --runtime all",
             "  eseg benchmark --checkpoint model.eseg --input 1024x2048 --runtime djl --json",
             "  eseg benchmark --model eseg-s --input 512x1024 --precision all",
             "  eseg benchmark --serve http://127.0.0.1:8080/predictions/city --image street.png \\",
-            "      --concurrency 1,4,16 --duration 30s"})
+            "      --concurrency 1,4,16 --duration 30s",
+            "  eseg benchmark --train --model eseg-s --crop 256x512 --batch 4 --steps 5 --no-ohem --ema-decay 0"})
 final class BenchmarkCommand implements Callable<Integer> {
 
     @Spec
@@ -91,6 +95,30 @@ final class BenchmarkCommand implements Callable<Integer> {
     @Mixin
     Json json;
 
+    @Option(names = "--train", description = "Time training steps (see above) instead of inference.")
+    boolean train;
+
+    @Option(names = "--crop", paramLabel = "HxW", converter = ImageSizeConverter.class, defaultValue = "256x512",
+            description = "With --train: crop size (default: ${DEFAULT-VALUE}).")
+    ImageSize crop;
+
+    @Option(names = "--steps", paramLabel = "K", defaultValue = "5",
+            description = "With --train: timed steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--path", paramLabel = "NAME", defaultValue = "eager",
+            description = "With --train: eager (what 'eseg train' runs), eager-cl (channels-last maps; an "
+                    + "experiment, wrong on ESeg-S in libtorch 2.7.1) or all (default: ${DEFAULT-VALUE}).")
+    String path;
+
+    @Option(names = "--ohem", negatable = true,
+            description = "With --train: OHEM cross-entropy, as 'eseg train' (default: train's, on); off: plain.")
+    Boolean ohem;
+
+    @Option(names = "--ema-decay", paramLabel = "D",
+            description = "With --train: EMA decay of the weights, 0 for none (default: train's, 0.9998).")
+    Double emaDecay;
+
     @Override
     public Integer call() throws Exception {
         if (serve != null) {
@@ -101,6 +129,9 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         if (source == null) {
             throw new IllegalArgumentException("give a model (--model NAME or --checkpoint PATH) or --serve URL");
+        }
+        if (train) {
+            return TrainBenchmarkRun.run(this, spec.commandLine().getOut());
         }
         List<RuntimeKind> kinds = "all".equalsIgnoreCase(runtime.trim())
                 ? List.of(RuntimeKind.DJL, RuntimeKind.ONNX)
@@ -197,7 +228,8 @@ final class BenchmarkCommand implements Callable<Integer> {
         return o;
     }
 
-    private static double round(double v) {
+    /** Two decimals, for the JSON figures. */
+    static double round(double v) {
         return Math.round(v * 100) / 100.0;
     }
 }

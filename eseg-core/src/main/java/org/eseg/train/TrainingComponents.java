@@ -58,7 +58,20 @@ record TrainingComponents(EsegModel model, EsegModel evalModel, Sgd sgd, Ema ema
      */
     static TrainingComponents build(TrainOptions options, TrainingData data, Checkpoint resumeFrom, NDManager manager,
             TrainingListener listener) throws IOException {
-        EsegConfig config = modelConfig(options, data, resumeFrom);
+        return build(options, data.train().classes().size(), data.loader().batchesPerEpoch(), resumeFrom, manager,
+                listener);
+    }
+
+    /**
+     * Builds everything a run trains with, for a class count and epoch length given directly (a benchmark on
+     * random batches has no dataset).
+     *
+     * @param classes the classes the model predicts
+     * @param batchesPerEpoch the loader's batches per epoch (used when the options count epochs)
+     */
+    static TrainingComponents build(TrainOptions options, int classes, long batchesPerEpoch, Checkpoint resumeFrom,
+            NDManager manager, TrainingListener listener) throws IOException {
+        EsegConfig config = modelConfig(options, classes, resumeFrom);
         Shape initShape = new Shape(1, 3, options.cropHeight(), options.cropWidth());
         EsegModel model = EsegModel.create(config);
         model.initialize(manager, DataType.FLOAT32, initShape);
@@ -90,19 +103,18 @@ record TrainingComponents(EsegModel model, EsegModel evalModel, Sgd sgd, Ema ema
                         .optMinKeptPerImage(false)
                         .build()
                 : new CrossEntropyLoss();
-        long totalSteps = options.steps() > 0
-                ? options.steps() : (long) options.epochs() * data.loader().batchesPerEpoch();
+        long totalSteps = options.steps() > 0 ? options.steps() : options.epochs() * batchesPerEpoch;
         CosineSchedule schedule = new CosineSchedule(options.lr(), totalSteps,
                 Math.min(options.warmupSteps(), totalSteps), WARMUP_START);
         return new TrainingComponents(model, evalModel, sgd, ema, loss, schedule, totalSteps, initShape);
     }
 
-    private static EsegConfig modelConfig(TrainOptions options, TrainingData data, Checkpoint resumeFrom)
+    private static EsegConfig modelConfig(TrainOptions options, int classes, Checkpoint resumeFrom)
             throws IOException {
         if (resumeFrom != null) {
             return resumeFrom.config();
         }
-        EsegConfig c = EsegVariants.byName(options.model()).withClasses(data.train().classes().size());
+        EsegConfig c = EsegVariants.byName(options.model()).withClasses(classes);
         if (options.backboneWeights() != null) {
             // The encoder must match the imported weights (checked up front), BatchNorm eps included
             // (torchvision: 1e-5).

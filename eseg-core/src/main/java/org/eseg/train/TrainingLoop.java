@@ -1,11 +1,8 @@
 package org.eseg.train;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.io.IOException;
@@ -16,7 +13,6 @@ import org.eseg.data.loader.Batch;
 import org.eseg.eval.ConfusionMatrix;
 import org.eseg.eval.Evaluator;
 import org.eseg.eval.SegmentationMetrics;
-import org.eseg.model.layers.DropPath;
 import org.eseg.train.checkpoint.Checkpoint;
 import org.eseg.train.checkpoint.TrainState;
 import org.eseg.train.parallel.DataParallel;
@@ -97,6 +93,7 @@ final class TrainingLoop implements AutoCloseable {
         long imagesSinceReport = 0;
         long reportStart = System.nanoTime();
         boolean interrupted = false;
+        long[] nanos = new long[4];
         long deadline = options.timeLimitSeconds() > 0
                 ? System.nanoTime() + options.timeLimitSeconds() * 1_000_000_000L : Long.MAX_VALUE;
         while (step < totalSteps) {
@@ -111,19 +108,18 @@ final class TrainingLoop implements AutoCloseable {
             }
             Batch batch = data.loader().next();
             double lr = parts.schedule().lr(step);
-            float value = trainStep(batch, ps);
+            float value = trainStep(batch, ps, nanos);
             if (!Float.isFinite(value)) {
                 throw new TrainingDivergedException("the loss became " + value + " at step " + (step + 1)
                         + "; stopped without saving this state. The last good checkpoint is "
                         + (lastCheckpoint != null ? lastCheckpoint + " (step " + lastSavedStep + ")" : "none")
                         + ". Try a lower learning rate or gradient clipping.");
             }
-            parts.sgd().step(lr);
-            parts.sgd().zeroGradients();
+            TrainingStep.optimize(parts, lr, nanos);
             if (parallel != null) {
                 parallel.broadcast();
             }
-            parts.updateAverage();
+            TrainingStep.average(parts, nanos);
             step++;
             lastLoss = value;
             imagesSinceReport += batch.size();
@@ -154,24 +150,15 @@ final class TrainingLoop implements AutoCloseable {
         return new TrainingResult(runDir, lastCheckpoint, step, lastLoss, lastValidation, lastConfusion, interrupted);
     }
 
-    private float trainStep(Batch batch, ParameterStore ps) {
+    private float trainStep(Batch batch, ParameterStore ps, long[] nanos) {
         try (NDManager sm = manager.newSubManager()) {
             NDArray x = batch.imagesArray(sm);
             NDArray y = batch.labelsArray(sm);
-            PairList<String, Object> params = new PairList<>();
-            params.add(DropPath.SEED_KEY, options.seed() * 1_000_003L + step);
+            PairList<String, Object> params = TrainingStep.params(options.seed(), step);
             if (parallel != null) {
                 return parallel.forwardBackward(x, y, parts.loss(), params);
             }
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray logits = parts.model().forward(ps, new NDList(x), true, params).head();
-                NDArray l = parts.loss().compute(logits, y);
-                float value = l.getFloat();
-                if (Float.isFinite(value)) {
-                    gc.backward(l);
-                }
-                return value;
-            }
+            return TrainingStep.forwardBackward(parts, ps, x, y, params, nanos);
         }
     }
 
