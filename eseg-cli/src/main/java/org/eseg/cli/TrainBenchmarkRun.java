@@ -22,7 +22,7 @@ final class TrainBenchmarkRun {
     private TrainBenchmarkRun() {}
 
     static int run(BenchmarkCommand c, PrintWriter out) {
-        if (c.source.checkpoint != null) {
+        if (c.source == null || c.source.checkpoint != null) {
             throw new ParameterException(c.spec.commandLine(), "--train builds a named model: give --model, not --checkpoint");
         }
         if (c.batch < 1 || c.steps < 1 || c.warmup < 0) {
