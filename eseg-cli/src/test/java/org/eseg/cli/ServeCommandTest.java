@@ -39,6 +39,7 @@ class ServeCommandTest {
         RuntimeMixin engine = new RuntimeMixin();
         engine.runtime = "djl";
         engine.threads = new ThreadsMixin();
+        engine.precision = new PrecisionMixin();
         try (Segmenter s = engine.open(model)) {
             EsegServer server = EsegServer.start(List.of(new ServedModel("m", s)),
                     ServeOptions.DEFAULT.withAddress("127.0.0.1", 0));
