@@ -239,6 +239,12 @@ class ServerTest {
             String metrics = Fixtures.get(busy.uri().resolve("/metrics")).body();
             assertTrue(metrics.contains("eseg_queue_depth 1\n"), metrics);
             release.countDown();
+            // The released tasks leave the queue on the worker's own schedule: wait until the place is free.
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!Fixtures.get(busy.uri().resolve("/metrics")).body().contains("eseg_queue_depth 0\n")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             assertEquals(200, Fixtures.post(busy.uri().resolve("/predictions/m"), png).statusCode());
         } finally {
             release.countDown();
