@@ -54,8 +54,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "Port (default ${DEFAULT-VALUE}; 0 = any free port).")
     int port;
 
-    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
-            description = "Images segmented at once (default ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "0",
+            description = "Images segmented at once (default 0: one per core, each on cores / workers intra-op "
+                    + "threads unless --threads says otherwise).")
     int workers;
 
     @Option(names = "--max-queue", paramLabel = "N", defaultValue = "100",
@@ -89,6 +90,8 @@ final class ServeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("eseg serve: " + e.getMessage(), e);
         }
+        // Workers side by side share the cores: each one's intra-op threads default to its share of them.
+        engine.threads.defaultTo(Math.max(1, Runtime.getRuntime().availableProcessors() / options.workers()));
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (options.token() == null && !InetAddress.getByName(host).isLoopbackAddress()) {
@@ -110,7 +113,7 @@ final class ServeCommand implements Callable<Integer> {
             EsegServer server = EsegServer.start(served, options);
             server.stopOnSignals();
             out.println("eseg serve: " + String.join(", ", models.keySet()) + " on " + server.uri()
-                    + " (open it in a browser; SIGTERM or Ctrl-C stops)");
+                    + " (open it in a browser; SIGTERM or Ctrl-C stops); " + options.workers() + " worker(s)");
             out.flush();
             server.awaitStopped();
             out.println("eseg serve: stopped");

@@ -10,6 +10,18 @@ final class ThreadsMixin {
             description = "Intra-op threads (default: 0 = the engine's choice, one per core).")
     int threads;
 
+    /** What 0 stands for: 0 = the engine's choice, unless a command chose another default. */
+    private int unset;
+
+    /**
+     * Sets what {@code --threads 0} (the default) stands for in this command.
+     *
+     * @param n intra-op threads
+     */
+    void defaultTo(int n) {
+        unset = n;
+    }
+
     /**
      * The runtime options with these threads, everything else default.
      *
@@ -19,6 +31,6 @@ final class ThreadsMixin {
         if (threads < 0) {
             throw new IllegalArgumentException("--threads must be at least 0, got " + threads);
         }
-        return RuntimeOptions.DEFAULT.withThreads(threads);
+        return RuntimeOptions.DEFAULT.withThreads(threads == 0 ? unset : threads);
     }
 }

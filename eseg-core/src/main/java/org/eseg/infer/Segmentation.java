@@ -3,6 +3,7 @@ package org.eseg.infer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
  * A per-pixel prediction for one image.
@@ -59,19 +60,19 @@ public record Segmentation(int height, int width, byte[] labels, float[] confide
                     + " classes at " + height + "x" + width + ", got " + probabilities.length);
         }
         byte[] labels = new byte[n];
-        float[] confidence = new float[n];
-        for (int i = 0; i < n; i++) {
-            int best = 0;
-            float max = probabilities[i];
-            for (int c = 1; c < classes; c++) {
-                float v = probabilities[c * n + i];
-                if (v > max) {
-                    max = v;
-                    best = c;
+        // Class by class over contiguous planes rather than pixel by pixel across them: sequential reads, and
+        // a strict '>' keeps the first class on ties.
+        float[] confidence = Arrays.copyOf(probabilities, n);
+        for (int c = 1; c < classes; c++) {
+            int offset = c * n;
+            byte label = (byte) c;
+            for (int i = 0; i < n; i++) {
+                float v = probabilities[offset + i];
+                if (v > confidence[i]) {
+                    confidence[i] = v;
+                    labels[i] = label;
                 }
             }
-            labels[i] = (byte) best;
-            confidence[i] = max;
         }
         return new Segmentation(height, width, labels, confidence);
     }

@@ -8,7 +8,9 @@ import java.time.Duration;
  *
  * @param host the address to listen on
  * @param port the port (0 = any free port)
- * @param workers inference workers, each segmenting one image at a time
+ * @param workers inference workers, each segmenting one image at a time; 0 = one per core (djl-serving likewise
+ *     sizes CPU workers as cores / intra-op threads: images side by side use the cores better than threads within
+ *     one image; docs/performance.md, "2026-12-03: serve")
  * @param maxQueue requests waiting for a worker; one more is answered 503 with {@code Retry-After}
  * @param maxBodyBytes the largest request body read
  * @param token the bearer token every API request must carry, or null for none
@@ -18,9 +20,9 @@ import java.time.Duration;
 public record ServeOptions(String host, int port, int workers, int maxQueue, long maxBodyBytes, String token,
         String corsOrigin, Duration drainTimeout) {
 
-    /** 127.0.0.1:8080, one worker, 100 waiting requests, 64 MiB bodies, no token, no CORS, 60 s drain. */
+    /** 127.0.0.1:8080, a worker per core, 100 waiting requests, 64 MiB bodies, no token, no CORS, 60 s drain. */
     public static final ServeOptions DEFAULT =
-            new ServeOptions("127.0.0.1", 8080, 1, 100, 64L << 20, null, null, Duration.ofSeconds(60));
+            new ServeOptions("127.0.0.1", 8080, 0, 100, 64L << 20, null, null, Duration.ofSeconds(60));
 
     /** Validates the options; messages name the setting, not a command-line flag. */
     public ServeOptions {
@@ -30,8 +32,12 @@ public record ServeOptions(String host, int port, int workers, int maxQueue, lon
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("the port must be in 0..65535, got " + port);
         }
-        if (workers < 1) {
-            throw new IllegalArgumentException("the worker count must be at least 1, got " + workers);
+        if (workers < 0) {
+            throw new IllegalArgumentException("the worker count must be at least 0 (0 = one per core), got "
+                    + workers);
+        }
+        if (workers == 0) {
+            workers = Runtime.getRuntime().availableProcessors();
         }
         if (maxQueue < 0) {
             throw new IllegalArgumentException("the queue length must be at least 0, got " + maxQueue);

@@ -121,6 +121,10 @@ public final class SparkCli implements Callable<Integer> {
             String m = master != null ? master : System.getProperty("spark.master", "local[*]");
             if (m.startsWith("local")) {
                 b.config("spark.ui.enabled", "false");
+            } else {
+                // Executors of a cluster: one malloc arena per JVM, as the launcher sets for local runs (see eseg).
+                b.config("spark.executorEnv.MALLOC_ARENA_MAX",
+                        System.getProperty("spark.executorEnv.MALLOC_ARENA_MAX", "1"));
             }
             return b.master(m).getOrCreate();
         }
