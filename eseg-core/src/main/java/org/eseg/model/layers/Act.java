@@ -8,7 +8,7 @@ import org.eseg.graph.ActKind;
 public enum Act {
     /** max(x, 0). */
     RELU,
-    /** x · sigmoid(x), a.k.a. swish. */
+    /** x · sigmoid(x), a.k.a. swish (libtorch's fused kernel, {@link Silu}). */
     SILU;
 
     /**
@@ -18,7 +18,7 @@ public enum Act {
      * @return the activated tensor, same shape
      */
     public NDArray apply(NDArray x) {
-        return this == RELU ? Activation.relu(x) : x.mul(Activation.sigmoid(x));
+        return this == RELU ? Activation.relu(x) : Silu.apply(x);
     }
 
     /**

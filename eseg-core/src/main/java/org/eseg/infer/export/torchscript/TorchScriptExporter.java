@@ -1,23 +1,17 @@
 package org.eseg.infer.export.torchscript;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.eseg.graph.ConvWeights;
 import org.eseg.graph.InferenceGraph;
 import org.eseg.graph.Op;
 import org.eseg.util.AtomicFiles;
+import org.eseg.util.torchscript.ModulePickle;
+import org.eseg.util.torchscript.TorchScriptArchive;
 
 /**
  * Writes an {@link InferenceGraph} as a TorchScript archive, the format {@code torch.jit.load} and DJL's
@@ -33,9 +27,6 @@ public final class TorchScriptExporter {
 
     /** The generated module class. */
     public static final String CLASS_NAME = "EsegNet";
-
-    /** The archive's file-format version: 3 is what libtorch writes when no op needs an upgrader. */
-    private static final String FORMAT_VERSION = "3";
 
     private TorchScriptExporter() {}
 
@@ -72,23 +63,7 @@ public final class TorchScriptExporter {
             }
         }
         String source = TorchScriptSource.print(graph, CLASS_NAME, names.convs(), names.tensors(), channelsLast);
-        byte[] pickle = ModulePickle.module("__torch__." + CLASS_NAME, refs);
-
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            String root = "eseg/";
-            stored(zip, root + "version", (FORMAT_VERSION + "\n").getBytes(StandardCharsets.US_ASCII));
-            stored(zip, root + "byteorder", "little".getBytes(StandardCharsets.US_ASCII));
-            stored(zip, root + "data.pkl", pickle);
-            stored(zip, root + "constants.pkl", ModulePickle.emptyTuple());
-            stored(zip, root + "code/__torch__.py", source.getBytes(StandardCharsets.UTF_8));
-            for (Map.Entry<String, float[]> e : data.entrySet()) {
-                stored(zip, root + "data/" + e.getKey(), littleEndian(e.getValue()));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return TorchScriptArchive.write("eseg", CLASS_NAME, source, refs, data);
     }
 
     /**
@@ -174,25 +149,5 @@ public final class TorchScriptExporter {
             s *= size[i];
         }
         return stride;
-    }
-
-    private static byte[] littleEndian(float[] values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(values);
-        return b.array();
-    }
-
-    /** libtorch's reader takes stored entries without data descriptors, as torch.jit.save writes them. */
-    private static void stored(ZipOutputStream zip, String name, byte[] content) throws IOException {
-        ZipEntry e = new ZipEntry(name);
-        e.setMethod(ZipEntry.STORED);
-        e.setSize(content.length);
-        e.setCompressedSize(content.length);
-        CRC32 crc = new CRC32();
-        crc.update(content);
-        e.setCrc(crc.getValue());
-        zip.putNextEntry(e);
-        zip.write(content);
-        zip.closeEntry();
     }
 }

@@ -1,4 +1,4 @@
-package org.eseg.infer.export.torchscript;
+package org.eseg.util.torchscript;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,10 +10,18 @@ import java.util.List;
  * {@code torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks)} where the
  * storage is a persistent id naming the archive entry {@code data/<key>} that holds its bytes.
  */
-final class ModulePickle {
+public final class ModulePickle {
 
-    /** One tensor attribute: its name, its storage key and its geometry. */
-    record TensorRef(String name, String storageKey, long numel, long[] size, long[] stride) {}
+    /**
+     * One tensor attribute: its name, its storage key and its geometry.
+     *
+     * @param name the attribute name
+     * @param storageKey the archive entry {@code data/<key>} holding its bytes
+     * @param numel its element count
+     * @param size its shape
+     * @param stride its strides, in elements
+     */
+    public record TensorRef(String name, String storageKey, long numel, long[] size, long[] stride) {}
 
     // Opcodes of pickle protocol 2 (Lib/pickletools.py names them).
     private static final int PROTO = 0x80;
@@ -44,7 +52,7 @@ final class ModulePickle {
      * @param tensors its tensor attributes, in order
      * @return the pickle bytes
      */
-    static byte[] module(String qualifiedClass, List<TensorRef> tensors) {
+    public static byte[] module(String qualifiedClass, List<TensorRef> tensors) {
         ModulePickle p = new ModulePickle();
         int dot = qualifiedClass.lastIndexOf('.');
         p.op(PROTO).op(2);
@@ -65,7 +73,7 @@ final class ModulePickle {
      *
      * @return the bytes
      */
-    static byte[] emptyTuple() {
+    public static byte[] emptyTuple() {
         return new byte[] {(byte) PROTO, 2, (byte) EMPTY_TUPLE, (byte) STOP};
     }
 
