@@ -5,7 +5,6 @@ import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import java.io.ByteArrayInputStream;
@@ -38,11 +37,6 @@ final class Silu {
     /** The TorchScript profiling executor is off on the threads that call the module (see {@link #apply}). */
     private static final ThreadLocal<Boolean> PLAIN_EXECUTOR = ThreadLocal.withInitial(() -> false);
 
-    /** Held for the life of the JVM: its block's native module is freed with it. */
-    private static Model model;
-
-    private static Block module;
-
     private Silu() {}
 
     /**
@@ -64,11 +58,17 @@ final class Silu {
         }
         // "training" makes DJL run the module under the caller's autograd mode instead of its inference mode, whose
         // inference tensors could not be updated in place afterwards.
-        return module().forward(new ParameterStore(x.getManager(), false), new NDList(x), true).singletonOrThrow();
+        return Loaded.MODEL.getBlock().forward(new ParameterStore(x.getManager(), false), new NDList(x), true)
+                .singletonOrThrow();
     }
 
-    private static synchronized Block module() {
-        if (module == null) {
+    /** Loaded on first use (class initialisation is lazy and thread-safe) and kept for the life of the JVM. */
+    private static final class Loaded {
+
+        /** The model owns the module's native handle, which is freed when the model is: it must stay reachable. */
+        private static final Model MODEL = load();
+
+        private static Model load() {
             byte[] archive = TorchScriptArchive.write("silu", CLASS_NAME, SOURCE, List.of(), Map.of());
             Model m = Model.newInstance("silu", "PyTorch");
             try {
@@ -77,10 +77,7 @@ final class Silu {
                 m.close();
                 throw new IllegalStateException("libtorch could not load the SiLU module: " + e.getMessage(), e);
             }
-            // The model lives as long as the JVM: one tiny module without weights.
-            model = m;
-            module = m.getBlock();
+            return m;
         }
-        return module;
     }
 }
