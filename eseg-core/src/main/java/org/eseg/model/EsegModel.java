@@ -22,6 +22,7 @@ import org.eseg.model.head.SegmentationHead;
 import org.eseg.model.layers.Act;
 import org.eseg.model.layers.ConvInit;
 import org.eseg.model.layers.Resize;
+import org.eseg.util.Tensors;
 
 /**
  * The ESeg network (Meng et al. 2022, Figure 3): EfficientNet encoder → P1..P5, extra levels P6..P9 by
@@ -136,7 +137,9 @@ public final class EsegModel extends AbstractBlock implements CompilableBlock {
         NDList features = decode(ps, image, training, params);
         NDArray logits = head.forward(ps, features, training, params).singletonOrThrow();
         Shape s = image.getShape();
-        return new NDList(Resize.bilinear(logits, s.get(2), s.get(3)));
+        NDArray full = Resize.bilinear(logits, s.get(2), s.get(3));
+        Tensors.release(logits, full);
+        return new NDList(full);
     }
 
     /** The same chain as {@link #forwardInternal}: image id in, logits id (at the input size) out. */

@@ -1,8 +1,10 @@
 package org.eseg.train;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -101,9 +103,33 @@ public final class SyntheticTraining implements AutoCloseable {
     float forwardBackward() {
         // As the loop does: the batch's arrays (and so every map computed from them) belong to the step.
         try (NDManager sm = manager.newSubManager()) {
-            return TrainingStep.forwardBackward(parts, ps, path.input(batch.imagesArray(sm)), batch.labelsArray(sm),
-                    TrainingStep.params(options.seed(), step), nanos);
+            return TrainingStep.forwardBackward(parts, ps, images(sm), batch.labelsArray(sm), params(), nanos);
         }
+    }
+
+    /** @return the batch's images as the steps feed them to the model, owned by {@code m} */
+    NDArray images(NDManager m) {
+        return path.input(batch.imagesArray(m));
+    }
+
+    /** @return the batch's labels, owned by {@code m} */
+    NDArray labels(NDManager m) {
+        return batch.labelsArray(m);
+    }
+
+    /** @return the forward parameters of the next step (its drop-path seed) */
+    PairList<String, Object> params() {
+        return TrainingStep.params(options.seed(), step);
+    }
+
+    /** @return the model, loss and optimiser the steps use */
+    TrainingComponents parts() {
+        return parts;
+    }
+
+    /** @return the parameter store the steps use */
+    ParameterStore parameterStore() {
+        return ps;
     }
 
     /** @return the model the steps train */

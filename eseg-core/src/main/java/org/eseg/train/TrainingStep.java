@@ -2,11 +2,11 @@ package org.eseg.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.eseg.model.layers.DropPath;
+import org.eseg.train.loss.ForwardLoss;
 
 /**
  * One optimiser step on one device, as {@code eseg train} takes it: forward pass and loss, backward pass, SGD update,
@@ -38,14 +38,14 @@ final class TrainingStep {
             PairList<String, Object> params, long[] nanos) {
         long t0 = System.nanoTime();
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray logits = parts.model().forward(ps, new NDList(images), true, params).head();
-            NDArray l = parts.loss().compute(logits, labels);
+            NDArray l = ForwardLoss.compute(parts.model(), parts.loss(), ps, images, labels, params);
             float value = l.getFloat();
             long t1 = System.nanoTime();
             nanos[0] = t1 - t0;
             if (Float.isFinite(value)) {
                 gc.backward(l);
             }
+            l.close();
             nanos[1] = System.nanoTime() - t1;
             return value;
         }

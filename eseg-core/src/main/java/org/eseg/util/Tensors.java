@@ -3,7 +3,7 @@ package org.eseg.util;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 
-/** In-place tensor updates. */
+/** In-place tensor updates, and the release of maps a block has consumed. */
 public final class Tensors {
 
     private Tensors() {}
@@ -23,6 +23,21 @@ public final class Tensors {
         try (NoGrad g = NoGrad.enter()) {
             target.set(ALL, value.getDataType() == target.getDataType() ? value
                     : value.toType(target.getDataType(), false));
+        }
+    }
+
+    /**
+     * Closes an intermediate map that a block has consumed, unless it is the block's result. libtorch frees the
+     * memory at once unless autograd saved the map for the backward pass (then autograd frees it there), as
+     * PyTorch frees a map nothing refers to; without this, the manager of the step or image would hold every
+     * intermediate map until it closes (docs/performance.md, "2026-12-03: training memory (released maps)").
+     *
+     * @param consumed a map created inside the block and read for the last time
+     * @param result the block's result, which may be the same array
+     */
+    public static void release(NDArray consumed, NDArray result) {
+        if (consumed != result) {
+            consumed.close();
         }
     }
 }

@@ -25,6 +25,8 @@ import org.eseg.model.io.ModelFile;
 import org.eseg.train.checkpoint.Checkpoint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Training end to end on a tiny synthetic street set (lite-s, 64x64 crops, a few steps). */
@@ -154,12 +156,15 @@ class TrainerTest {
                 seen.stream().map(e -> e.split(" ")[0] + " " + e.split(" ")[1]).toList());
     }
 
-    @Test
-    void stoppingAndResumingGivesTheSameWeightsAsOneRun() throws IOException {
-        Map<String, Object> extra = Map.of("dropPath", 0.3);
-        new Trainer(options(tmp.resolve("whole"), 4, extra), null).run();
+    /** ESeg-Lite-S (ReLU) and ESeg-S (libtorch's fused SiLU, squeeze-excitation): 2 steps + resume + 2 = 4 steps. */
+    @ParameterizedTest
+    @ValueSource(strings = {"eseg-lite-s", "eseg-s"})
+    void stoppingAndResumingGivesTheSameWeightsAsOneRun(String model) throws IOException {
+        Map<String, Object> extra = Map.of("dropPath", 0.3, "model", model);
+        Path whole = tmp.resolve(model + "-whole");
+        new Trainer(options(whole, 4, extra), null).run();
 
-        Path split = tmp.resolve("split");
+        Path split = tmp.resolve(model + "-split");
         Trainer first = stoppingAfter(options(split, 4, extra), 2);
         TrainingResult stopped = first.run();
         assertTrue(stopped.interrupted());
@@ -167,7 +172,7 @@ class TrainerTest {
         TrainingResult resumed = Trainer.resume(split, null, null).run();
         assertEquals(4, resumed.steps());
 
-        Checkpoint a = Checkpoint.read(tmp.resolve("whole"));
+        Checkpoint a = Checkpoint.read(whole);
         Checkpoint b = Checkpoint.read(split);
         float[][] wa = weights(a.trainWeights());
         float[][] wb = weights(b.trainWeights());

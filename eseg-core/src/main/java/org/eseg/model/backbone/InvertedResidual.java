@@ -7,6 +7,7 @@ import ai.djl.util.PairList;
 import org.eseg.graph.GraphBuilder;
 import org.eseg.model.layers.DropPath;
 import org.eseg.model.layers.NamedSequential;
+import org.eseg.util.Tensors;
 
 /**
  * The part MBConv and Fused-MBConv share: a chain of named children, and a residual connection with
@@ -39,8 +40,11 @@ public abstract class InvertedResidual extends NamedSequential {
         if (!args.hasResidual()) {
             return x;
         }
-        NDArray branch = DropPath.apply(
-                x.singletonOrThrow(), args.dropPathRate(), training, params, args.index());
-        return new NDList(branch.add(inputs.singletonOrThrow()));
+        NDArray branch = x.singletonOrThrow();
+        NDArray dropped = DropPath.apply(branch, args.dropPathRate(), training, params, args.index());
+        NDArray out = dropped.add(inputs.singletonOrThrow());
+        Tensors.release(dropped, out);
+        Tensors.release(branch, out);
+        return new NDList(out);
     }
 }

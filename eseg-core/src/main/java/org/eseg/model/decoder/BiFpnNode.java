@@ -17,6 +17,7 @@ import org.eseg.graph.GraphBuilder;
 import org.eseg.model.layers.Act;
 import org.eseg.model.layers.BatchNormSpec;
 import org.eseg.model.layers.SeparableConv;
+import org.eseg.util.Tensors;
 
 /**
  * One BiFPN node: fast normalized fusion {@code Σ relu(w_j)·x_j / (Σ relu(w_j) + 1e-4)} of k maps of
@@ -113,7 +114,11 @@ public final class BiFpnNode extends AbstractBlock implements CompilableBlock {
         NDArray norm = pos.div(pos.sum().add(EPS));
         NDArray sum = maps.get(0).mul(norm.get(0));
         for (int j = 1; j < maps.size(); j++) {
-            sum = sum.add(maps.get(j).mul(norm.get(j)));
+            NDArray term = maps.get(j).mul(norm.get(j));
+            NDArray next = sum.add(term);
+            Tensors.release(term, next);
+            Tensors.release(sum, next);
+            sum = next;
         }
         return sum;
     }
@@ -125,9 +130,13 @@ public final class BiFpnNode extends AbstractBlock implements CompilableBlock {
             throw new IllegalArgumentException("BiFPN node fuses " + inputs + " maps, got " + maps.size());
         }
         NDArray w = ps.getValue(weights, maps.head().getDevice(), training);
-        NDArray x = act.apply(fuse(w, maps));
-        NDList y = conv.forward(ps, new NDList(x), training, params);
-        return bn.forward(ps, y, training, params);
+        NDArray fused = fuse(w, maps);
+        NDArray x = act.apply(fused);
+        Tensors.release(fused, x);
+        NDArray y = conv.forward(ps, new NDList(x), training, params).singletonOrThrow();
+        NDArray out = bn.forward(ps, new NDList(y), training, params).singletonOrThrow();
+        Tensors.release(y, out);
+        return new NDList(out);
     }
 
     @Override

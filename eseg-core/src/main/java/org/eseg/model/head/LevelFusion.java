@@ -13,6 +13,7 @@ import ai.djl.util.PairList;
 import org.eseg.graph.CompilableBlock;
 import org.eseg.graph.GraphBuilder;
 import org.eseg.model.layers.Resize;
+import org.eseg.util.Tensors;
 
 /**
  * ESeg's prediction-side fusion: every decoder output is upsampled bilinearly to the base (lowest) level
@@ -54,7 +55,11 @@ public final class LevelFusion extends AbstractBlock implements CompilableBlock 
         soft.attach(base.getManager());
         NDArray sum = base.mul(soft.get(0));
         for (int i = 1; i < levels; i++) {
-            sum = sum.add(Resize.bilinear(maps.get(i), h, w).mul(soft.get(i)));
+            NDArray term = Resize.bilinear(maps.get(i), h, w).mul(soft.get(i));
+            NDArray next = sum.add(term);
+            Tensors.release(term, next);
+            Tensors.release(sum, next);
+            sum = next;
         }
         return new NDList(sum);
     }

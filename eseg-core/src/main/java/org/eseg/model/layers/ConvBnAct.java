@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.eseg.graph.CompilableBlock;
 import org.eseg.graph.GraphBuilder;
+import org.eseg.util.Tensors;
 
 /**
  * Convolution (no bias by default) → BatchNorm → optional activation: the unit EfficientNet is made of.
@@ -47,12 +48,14 @@ public final class ConvBnAct extends AbstractBlock implements CompilableBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDList x = conv.forward(ps, inputs, training, params);
-        x = bn.forward(ps, x, training, params);
-        if (act == null) {
-            return x;
+        NDArray c = conv.forward(ps, inputs, training, params).singletonOrThrow();
+        NDArray y = bn.forward(ps, new NDList(c), training, params).singletonOrThrow();
+        Tensors.release(c, y);
+        if (act != null) {
+            NDArray a = act.apply(y);
+            Tensors.release(y, a);
+            y = a;
         }
-        NDArray y = act.apply(x.singletonOrThrow());
         return new NDList(y);
     }
 

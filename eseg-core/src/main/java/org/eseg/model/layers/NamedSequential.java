@@ -1,5 +1,6 @@
 package org.eseg.model.layers;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -10,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.eseg.graph.CompilableBlock;
 import org.eseg.graph.GraphBuilder;
+import org.eseg.util.Tensors;
 
 /**
  * A chain of blocks with explicit child names. DJL's SequentialBlock numbers its children, so adding one
@@ -50,9 +52,31 @@ public class NamedSequential extends AbstractBlock implements CompilableBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList x = inputs;
         for (Block b : children.values()) {
-            x = b.forward(ps, x, training, params);
+            NDList y = b.forward(ps, x, training, params);
+            if (x != inputs) {
+                releaseConsumed(x, y, inputs);
+            }
+            x = y;
         }
         return x;
+    }
+
+    /** Releases the maps of an inner link of the chain that the next link neither returned nor was given. */
+    private static void releaseConsumed(NDList consumed, NDList next, NDList chainInputs) {
+        for (NDArray a : consumed) {
+            if (!containsSame(next, a) && !containsSame(chainInputs, a)) {
+                Tensors.release(a, null);
+            }
+        }
+    }
+
+    private static boolean containsSame(NDList list, NDArray a) {
+        for (NDArray b : list) {
+            if (b == a) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Compiles the children in order, each fed the previous one's outputs; every child must be compilable. */

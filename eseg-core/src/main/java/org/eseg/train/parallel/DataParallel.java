@@ -3,7 +3,6 @@ package org.eseg.train.parallel;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -16,6 +15,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import org.eseg.model.EsegModel;
+import org.eseg.train.loss.ForwardLoss;
 import org.eseg.train.loss.SegmentationLoss;
 import org.eseg.util.NoGrad;
 import org.eseg.util.Tensors;
@@ -150,8 +150,7 @@ public final class DataParallel implements AutoCloseable {
                 x.attach(m);
                 y.attach(m);
                 EsegModel model = i == 0 ? master : replicas.get(i - 1).model();
-                NDArray logits = model.forward(new ParameterStore(m, false), new NDList(x), true, params).head();
-                losses.add(loss.compute(logits, y));
+                losses.add(ForwardLoss.compute(model, loss, new ParameterStore(m, false), x, y, params));
                 shares.add((double) (to - from) / n);
             }
             float[] values = new float[k];
