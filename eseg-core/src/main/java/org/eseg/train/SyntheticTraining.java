@@ -103,7 +103,7 @@ public final class SyntheticTraining implements AutoCloseable {
     float forwardBackward() {
         // As the loop does: the batch's arrays (and so every map computed from them) belong to the step.
         try (NDManager sm = manager.newSubManager()) {
-            return TrainingStep.forwardBackward(parts, ps, images(sm), batch.labelsArray(sm), params(), nanos);
+            return TrainingStep.forwardBackward(parts, ps, images(sm), labels(sm), params(), nanos);
         }
     }
 

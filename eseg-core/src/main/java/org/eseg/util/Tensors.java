@@ -40,4 +40,18 @@ public final class Tensors {
             consumed.close();
         }
     }
+
+    /**
+     * One step of a running sum of maps: {@code sum + term}, with both operands released ({@link #release}).
+     *
+     * @param sum the sum so far, created by the caller
+     * @param term the next term, created by the caller
+     * @return the new sum
+     */
+    public static NDArray accumulate(NDArray sum, NDArray term) {
+        NDArray next = sum.add(term);
+        release(term, next);
+        release(sum, next);
+        return next;
+    }
 }

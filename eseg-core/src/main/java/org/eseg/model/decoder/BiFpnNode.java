@@ -114,11 +114,7 @@ public final class BiFpnNode extends AbstractBlock implements CompilableBlock {
         NDArray norm = pos.div(pos.sum().add(EPS));
         NDArray sum = maps.get(0).mul(norm.get(0));
         for (int j = 1; j < maps.size(); j++) {
-            NDArray term = maps.get(j).mul(norm.get(j));
-            NDArray next = sum.add(term);
-            Tensors.release(term, next);
-            Tensors.release(sum, next);
-            sum = next;
+            sum = Tensors.accumulate(sum, maps.get(j).mul(norm.get(j)));
         }
         return sum;
     }

@@ -55,11 +55,7 @@ public final class LevelFusion extends AbstractBlock implements CompilableBlock 
         soft.attach(base.getManager());
         NDArray sum = base.mul(soft.get(0));
         for (int i = 1; i < levels; i++) {
-            NDArray term = Resize.bilinear(maps.get(i), h, w).mul(soft.get(i));
-            NDArray next = sum.add(term);
-            Tensors.release(term, next);
-            Tensors.release(sum, next);
-            sum = next;
+            sum = Tensors.accumulate(sum, Resize.bilinear(maps.get(i), h, w).mul(soft.get(i)));
         }
         return new NDList(sum);
     }

@@ -11,7 +11,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.eseg.graph.CompilableBlock;
 import org.eseg.graph.GraphBuilder;
-import org.eseg.util.Tensors;
 
 /**
  * A chain of blocks with explicit child names. DJL's SequentialBlock numbers its children, so adding one
@@ -65,7 +64,7 @@ public class NamedSequential extends AbstractBlock implements CompilableBlock {
     private static void releaseConsumed(NDList consumed, NDList next, NDList chainInputs) {
         for (NDArray a : consumed) {
             if (!containsSame(next, a) && !containsSame(chainInputs, a)) {
-                Tensors.release(a, null);
+                a.close();
             }
         }
     }
